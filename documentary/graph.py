@@ -1,0 +1,338 @@
+"""The site graph: every page, its URL, and what links to what. Pure: no templates, no disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+from . import facts
+from .errors import ContentError, Source, error, warning
+from .load import YamlDoc
+from .markdown import Doc, Ref, parse
+from .models import Content, MissionDoc, SiteConfig, SourceEntry, TextDoc
+
+SYNODIC_DAYS = 779.94
+WINDOW_EPOCH = dt.date(2020, 7, 30)
+RESERVED = {"chapters", "missions", "timeline", "sources", "search", "404", "pagefind", "css", "js", "img"}
+WORDS_PER_MINUTE = 220
+
+
+@dataclass(frozen=True)
+class Citation:
+    number: int
+    key: str
+    entry: SourceEntry
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class TextNode:
+    """A chapter or a page, parsed, with its neighbours and citations."""
+
+    doc: TextDoc
+    body: Doc
+    url: str
+    citations: tuple[Citation, ...]
+    prev: Link | None = None
+    next: Link | None = None
+
+    @property
+    def title(self) -> str:
+        return self.doc.meta.title
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.body.words / WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True)
+class MissionNode:
+    doc: MissionDoc
+    description: Doc | None
+    url: str
+    window: int
+    citations: tuple[Citation, ...]
+    backlinks: tuple[Link, ...]
+
+    @property
+    def slug(self) -> str:
+        return self.doc.slug
+
+    @property
+    def data(self):
+        return self.doc.data
+
+
+@dataclass(frozen=True)
+class Window:
+    """One Mars launch opportunity and the missions launched in it."""
+
+    index: int
+    opens: dt.date
+    missions: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.opens:%B %Y}"
+
+    @property
+    def anchor(self) -> str:
+        return f"window-{self.opens:%Y-%m}"
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    chapters: tuple[TextNode, ...]
+    pages: tuple[TextNode, ...]
+    missions: tuple[MissionNode, ...]  # in launch order
+    windows: tuple[Window, ...]
+    sources: dict[str, SourceEntry]
+    source_users: dict[str, tuple[Link, ...]]
+    outputs: tuple[str, ...]  # every generated file, relative to the output root
+
+    def mission(self, slug: str) -> MissionNode:
+        return self._by_slug[slug]
+
+    @property
+    def _by_slug(self) -> dict[str, MissionNode]:
+        return {m.slug: m for m in self.missions}
+
+
+def window_of(launch: dt.date) -> int:
+    return round((launch - WINDOW_EPOCH).days / SYNODIC_DAYS)
+
+
+def build_graph(
+    content: Content, md: MarkdownIt, static_files: tuple[str, ...] = ()
+) -> tuple[Site, list[ContentError]]:
+    errors: list[ContentError] = []
+    missions = {m.slug: m for m in sorted(content.missions, key=_launch_order)}
+    checker = _RefChecker(missions, content.sources, errors)
+    chapters = [(c, _parse_text(md, c)) for c in content.chapters]
+    pages = [(p, _parse_text(md, p)) for p in content.pages]
+    descriptions = {slug: _parse_description(md, m) for slug, m in missions.items()}
+    for text, body in chapters + pages:
+        checker.check(text.file.path, body.refs)
+        _warn_images(text.file.path, body, errors)
+    for slug, body in descriptions.items():
+        if body:
+            checker.check(missions[slug].doc.path, body.refs, own=slug)
+    for mission in missions.values():
+        _check_mission(mission, content.sources, errors)
+    chapter_nodes = _chapter_nodes(chapters, content.sources)
+    page_nodes = tuple(_text_node(p, b, f"{p.slug}/", content.sources) for p, b in pages)
+    mission_nodes = _mission_nodes(missions, descriptions, chapter_nodes + page_nodes, content.sources)
+    _check_collisions(content, static_files, errors)
+    _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
+    site = Site(
+        config=content.site,
+        chapters=chapter_nodes,
+        pages=page_nodes,
+        missions=mission_nodes,
+        windows=_windows(mission_nodes),
+        sources=content.sources,
+        source_users=_source_users(chapter_nodes + page_nodes, mission_nodes),
+        outputs=_outputs(chapter_nodes, page_nodes, mission_nodes),
+    )
+    return site, errors
+
+
+def _launch_order(mission: MissionDoc) -> tuple:
+    launch = mission.data.launch
+    return (launch.date, launch.time or "", mission.slug)
+
+
+def _parse_text(md: MarkdownIt, text: TextDoc) -> Doc:
+    return parse(md, text.file.body, text.file.body_line)
+
+
+def _parse_description(md: MarkdownIt, mission: MissionDoc) -> Doc | None:
+    text = mission.data.description
+    if not text.strip():
+        return None
+    line = mission.doc.where(("description",)).line
+    block = "\n" in text.strip() or mission.doc.text.split("\n")[line - 1].rstrip().endswith(("|", ">", "|-", ">-"))
+    return parse(md, text, line + 1 if block else line, mission.doc.text)
+
+
+class _RefChecker:
+    """Checks every [[...]] and [@...] against the missions and sources."""
+
+    def __init__(self, missions: dict[str, MissionDoc], sources: dict[str, SourceEntry], errors: list[ContentError]):
+        self.missions = missions
+        self.sources = sources
+        self.errors = errors
+
+    def check(self, path: str, refs: tuple[Ref, ...], own: str | None = None) -> None:
+        for ref in refs:
+            problem = self.problem(ref)
+            if problem:
+                self.errors.append(error(path, ref.line, ref.col, problem))
+
+    def problem(self, ref: Ref) -> str | None:
+        if ref.kind == "cite":
+            return None if ref.target in self.sources else _unknown("source key", ref.target, self.sources)
+        if ref.kind == "count":
+            return facts.filter_problem(ref.detail or "")
+        if ref.target not in self.missions:
+            return _unknown("mission", ref.target, self.missions) + f" in {ref.raw}"
+        if ref.kind == "fact":
+            return facts.path_problem(self.missions[ref.target].data, ref.detail or "")
+        return None
+
+
+def _unknown(what: str, name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"unknown {what} '{name}'" + (f"; did you mean '{close[0]}'?" if close else "")
+
+
+def _check_mission(mission: MissionDoc, sources: dict[str, SourceEntry], errors: list[ContentError]) -> None:
+    doc, data = mission.doc, mission.data
+    for index, key in enumerate(data.sources):
+        if key not in sources:
+            errors.append(ContentError(doc.where(("sources", index)), _unknown("source key", key, sources)))
+    if not data.sources:
+        errors.append(ContentError(doc.where(), f"mission '{mission.slug}' lists no sources", "warning"))
+    seen: dict[str, int] = {}
+    for index, event in enumerate(data.events):
+        if event.id and event.id in seen:
+            msg = f"event id '{event.id}' is used twice (first at events.{seen[event.id]})"
+            errors.append(ContentError(doc.where(("events", index, "id")), msg))
+        seen.setdefault(event.id or "", index)
+    for index, path in enumerate(data.unconfirmed):
+        problem = facts.path_problem(data, path, field_only=True)
+        if problem:
+            errors.append(ContentError(doc.where(("unconfirmed", index)), f"unconfirmed: {problem}"))
+
+
+def _warn_images(path: str, body: Doc, errors: list[ContentError]) -> None:
+    for line, col in body.images_without_alt:
+        errors.append(warning(path, line, col, "image has no alt text; describe it for readers who cannot see it"))
+
+
+def _citations(keys, sources: dict[str, SourceEntry]) -> tuple[Citation, ...]:
+    ordered = [k for k in dict.fromkeys(keys) if k in sources]
+    return tuple(Citation(n, key, sources[key]) for n, key in enumerate(ordered, 1))
+
+
+def _cited(body: Doc | None) -> list[str]:
+    return [r.target for r in body.refs if r.kind == "cite"] if body else []
+
+
+def _text_node(text: TextDoc, body: Doc, url: str, sources, prev=None, next=None) -> TextNode:
+    return TextNode(text, body, url, _citations(_cited(body), sources), prev, next)
+
+
+def _chapter_nodes(chapters: list[tuple[TextDoc, Doc]], sources) -> tuple[TextNode, ...]:
+    links = [Link(c.meta.title, f"chapters/{c.slug}/") for c, _ in chapters]
+    nodes = []
+    for i, (chapter, body) in enumerate(chapters):
+        prev = links[i - 1] if i else None
+        nxt = links[i + 1] if i + 1 < len(links) else None
+        nodes.append(_text_node(chapter, body, links[i].url, sources, prev, nxt))
+    return tuple(nodes)
+
+
+def _mission_nodes(missions, descriptions, texts: tuple[TextNode, ...], sources) -> tuple[MissionNode, ...]:
+    nodes = []
+    for slug, mission in missions.items():
+        body = descriptions[slug]
+        keys = _cited(body) + list(mission.data.sources)
+        backlinks = [Link(t.title, t.url) for t in texts if _mentions(t.body, slug)]
+        backlinks += [
+            Link(other.data.name, f"missions/{s}/")
+            for s, other in missions.items()
+            if s != slug and _mentions(descriptions[s], slug)
+        ]
+        window = window_of(mission.data.launch.date.as_date())
+        nodes.append(
+            MissionNode(mission, body, f"missions/{slug}/", window, _citations(keys, sources), tuple(backlinks))
+        )
+    return tuple(nodes)
+
+
+def _mentions(body: Doc | None, slug: str) -> bool:
+    return bool(body) and any(r.kind in ("mission", "fact") and r.target == slug for r in body.refs)
+
+
+def _windows(missions: tuple[MissionNode, ...]) -> tuple[Window, ...]:
+    groups: dict[int, list[MissionNode]] = {}
+    for mission in missions:
+        groups.setdefault(mission.window, []).append(mission)
+    return tuple(
+        Window(index, min(m.data.launch.date.as_date() for m in group), tuple(m.slug for m in group))
+        for index, group in sorted(groups.items())
+    )
+
+
+def _source_users(texts: tuple[TextNode, ...], missions: tuple[MissionNode, ...]) -> dict[str, tuple[Link, ...]]:
+    users: dict[str, list[Link]] = {}
+    for node in texts:
+        for citation in node.citations:
+            users.setdefault(citation.key, []).append(Link(node.title, node.url))
+    for mission in missions:
+        for citation in mission.citations:
+            users.setdefault(citation.key, []).append(Link(mission.data.name, mission.url))
+    return {key: tuple(links) for key, links in users.items()}
+
+
+def _outputs(chapters, pages, missions) -> tuple[str, ...]:
+    fixed = ["index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml"]
+    fixed += [f"{name}/index.html" for name in ("chapters", "missions", "timeline", "sources", "search")]
+    nodes = [n.url + "index.html" for n in chapters + pages + missions]
+    return tuple(sorted(fixed + nodes))
+
+
+def _check_collisions(content: Content, static_files: tuple[str, ...], errors: list[ContentError]) -> None:
+    first_chapter: dict[str, str] = {}
+    for chapter in content.chapters:
+        if chapter.slug in first_chapter:
+            msg = f"chapter slug '{chapter.slug}' is already used by {first_chapter[chapter.slug]}"
+            errors.append(error(chapter.file.path, 1, 1, msg))
+        first_chapter.setdefault(chapter.slug, chapter.file.path)
+    for page in content.pages:
+        if page.slug in RESERVED:
+            errors.append(
+                error(page.file.path, 1, 1, f"page slug '{page.slug}' is reserved for the site's own /{page.slug}/")
+            )
+    generated = set(_outputs(tuple(_stub(c) for c in content.chapters), tuple(_stub(p, "") for p in content.pages), ()))
+    generated |= {f"missions/{m.slug}/index.html" for m in content.missions}
+    for name in static_files:
+        if name in generated or name.startswith("pagefind/"):
+            errors.append(error(f"static/{name}", 1, 1, f"static file would overwrite the generated page /{name}"))
+
+
+@dataclass(frozen=True)
+class _Stub:
+    url: str
+
+
+def _stub(text: TextDoc, prefix: str = "chapters/") -> _Stub:
+    return _Stub(f"{prefix}{text.slug}/")
+
+
+def _warn_unused(content: Content, chapters, pages, missions, errors: list[ContentError]) -> None:
+    """Warnings (errors under --strict): a mission no chapter mentions, a source nobody cites."""
+    in_chapters = {r.target for c in chapters for r in c.body.refs if r.kind in ("mission", "fact")}
+    for mission in missions if chapters else ():
+        if mission.slug not in in_chapters:
+            msg = f"mission '{mission.slug}' is mentioned in no chapter"
+            errors.append(ContentError(mission.doc.doc.where(), msg, "warning"))
+    used = {c.key for node in chapters + pages + missions for c in node.citations}
+    doc: YamlDoc | None = content.sources_doc
+    for key in content.sources if doc else ():
+        if key not in used:
+            errors.append(ContentError(doc.where((key,), key=True), f"source '{key}' is never cited", "warning"))
+
+
+__all__ = ["Citation", "Link", "MissionNode", "Site", "Source", "TextNode", "Window", "build_graph", "window_of"]

@@ -1,0 +1,309 @@
+"""Read the content folder: decode files, split front matter, parse YAML keeping every value's line.
+
+Parsing functions take text, not paths; only `load_content` touches the disk.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError, Source, error
+
+try:  # the C parser is about three times faster; the wheel ships it
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CHAPTER_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_CONSTRUCT = yaml.constructor.SafeConstructor()
+MAX_YAML_NODES = 200_000
+
+Mark = tuple[int, int]
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """Plain YAML data plus where each value and each key stands in its file."""
+
+    path: str
+    data: Any
+    marks: dict[Loc, Mark] = field(default_factory=dict)
+    key_marks: dict[Loc, Mark] = field(default_factory=dict)
+    text: str = ""
+
+    def where(self, loc: Loc = (), key: bool = False) -> Source:
+        """The closest known position of `loc`: the key itself when asked, else its value."""
+        if key and loc in self.key_marks:
+            return Source(self.path, *self.key_marks[loc])
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.marks:
+                return Source(self.path, *self.marks[loc[:end]])
+        return Source(self.path, 1, 1)
+
+
+@dataclass(frozen=True)
+class MarkdownDoc:
+    """A Markdown file: its front matter and its body, which starts on `body_line`."""
+
+    path: str
+    slug: str
+    meta: YamlDoc
+    body: str
+    body_line: int
+    number: int = 0
+
+
+@dataclass(frozen=True)
+class RawContent:
+    site: YamlDoc | None
+    chapters: tuple[MarkdownDoc, ...]
+    missions: tuple[tuple[str, YamlDoc], ...]
+    sources: YamlDoc | None
+    pages: tuple[MarkdownDoc, ...]
+    errors: tuple[ContentError, ...]
+
+
+class _YamlProblem(Exception):
+    def __init__(self, node: yaml.Node, message: str):
+        super().__init__(message)
+        self.mark = (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, list[ContentError]]:
+    """UTF-8 without a byte-order mark; a bad byte is reported with its line and offset."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        msg = "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM"
+        return None, [error(path, 1, 1, msg)]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = raw[exc.start]
+        msg = f"file is not valid UTF-8: byte 0x{byte:02x} at offset {exc.start}"
+        return None, [error(path, line, col, msg)]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[YamlDoc | None, list[ContentError]]:
+    """Parse one YAML document safely; positions are shifted by `line_offset` lines."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [error(path, line + line_offset, col, _yaml_message(exc, text, line_offset))]
+    except yaml.YAMLError as exc:
+        return None, [error(path, 1 + line_offset, 1, f"YAML error: {exc}")]
+    if node is None:
+        return None, [error(path, 1 + line_offset, 1, "file is empty")]
+    builder = _Builder(line_offset)
+    try:
+        data = builder.build(node, ())
+    except _YamlProblem as exc:
+        return None, [error(path, exc.mark[0] + line_offset, exc.mark[1], str(exc))]
+    problems = [error(path, line, col, msg) for (line, col), msg in builder.problems]
+    return YamlDoc(path, data, builder.marks, builder.key_marks, text), problems
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> str:
+    mark = exc.problem_mark
+    if mark and text[mark.index : mark.index + 1] == "\t":
+        return "YAML syntax error: tab character used for indentation; indent with spaces"
+    problem = exc.problem or "invalid YAML"
+    context = f" {exc.context}" if exc.context else ""
+    if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+        context += f" (started on line {exc.context_mark.line + 1 + line_offset})"
+    return f"YAML syntax error: {problem}{context}".replace("\n", " ")
+
+
+class _Builder:
+    """Turns a composed YAML node tree into plain values and records positions."""
+
+    def __init__(self, line_offset: int):
+        self.marks: dict[Loc, Mark] = {}
+        self.key_marks: dict[Loc, Mark] = {}
+        self.problems: list[tuple[Mark, str]] = []
+        self.seen: set[int] = set()
+        self.line_offset = line_offset
+
+    def mark(self, node: yaml.Node) -> Mark:
+        return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, loc: Loc, at: yaml.Node | None = None) -> Any:
+        if id(node) in self.seen:  # an alias: refusing them also defeats "billion laughs"
+            raise _YamlProblem(at or node, "YAML aliases (*name) are not allowed in content files")
+        self.seen.add(id(node))
+        if len(self.seen) > MAX_YAML_NODES:
+            raise _YamlProblem(node, f"file has more than {MAX_YAML_NODES} YAML values")
+        self.marks[loc] = self.mark(node)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            _check_tag(node, _TAG + "seq")
+            return [self.build(item, loc + (i,), node) for i, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
+        _check_tag(node, _TAG + "map")
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _YamlProblem(key_node, "a mapping key must be plain text")
+            key = key_node.value
+            if key in out:
+                first = self.key_marks[loc + (key,)][0]
+                self.problems.append((self.mark(key_node), f"duplicate key '{key}' (first on line {first})"))
+                continue
+            self.key_marks[loc + (key,)] = self.mark(key_node)
+            out[key] = self.build(value_node, loc + (key,), key_node)
+        return out
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        _check_tag(node, None)
+        if node.tag in (_TAG + "str", _TAG + "timestamp"):
+            return node.value  # dates stay text: the models parse them with their precision
+        if node.tag == _TAG + "int" and ":" in node.value:
+            return node.value  # YAML 1.1 reads 15:26:30 as a base-60 number; it is a time
+        try:
+            return _CONSTRUCT.construct_object(node)
+        except (ValueError, yaml.YAMLError) as exc:
+            raise _YamlProblem(node, f"invalid value {node.value!r}: {exc}") from None
+
+
+def _check_tag(node: yaml.Node, expected: str | None) -> None:
+    allowed = {expected} if expected else _SCALAR_TAGS
+    if node.tag not in allowed:
+        shown = node.tag.replace(_TAG, "!!")
+        raise _YamlProblem(node, f"YAML tag '{shown}' is not allowed (content is data, never code)")
+
+
+def split_front_matter(path: str, text: str) -> tuple[str, str, int] | ContentError:
+    """Return (front matter, body, first body line) from `---` fenced front matter."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return error(path, 1, 1, "file must start with front matter: a line '---', YAML, then '---'")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return error(path, 1, 1, "front matter opened on line 1 is never closed with '---'")
+
+
+def parse_markdown_file(
+    path: str, slug: str, text: str, number: int = 0
+) -> tuple[MarkdownDoc | None, list[ContentError]]:
+    split = split_front_matter(path, text)
+    if isinstance(split, ContentError):
+        return None, [split]
+    meta_text, body, body_line = split
+    if not meta_text.strip():
+        return None, [error(path, 1, 1, "front matter is empty; it needs at least a title")]
+    meta, errors = parse_yaml(path, meta_text, line_offset=1)
+    if meta is None:
+        return None, errors
+    return MarkdownDoc(path, slug, meta, body, body_line, number), errors
+
+
+def load_content(content_dir: Path, display_base: Path | None = None) -> RawContent:
+    """Read every content file once. Problems are collected, never raised."""
+    base = display_base or Path.cwd()
+    errors: list[ContentError] = []
+
+    def read(path: Path) -> tuple[str, str | None]:
+        shown = _display(path, base)
+        text, problems = decode(shown, path.read_bytes())
+        errors.extend(problems)
+        return shown, text
+
+    site = _load_yaml(content_dir / "site.yaml", read, errors, required=True)
+    sources = _load_yaml(content_dir / "sources.yaml", read, errors, required=False)
+    chapters = _load_chapters(content_dir / "chapters", read, errors)
+    missions = _load_missions(content_dir / "missions", read, errors)
+    pages = _load_pages(content_dir / "pages", read, errors)
+    return RawContent(site, chapters, missions, sources, pages, tuple(errors))
+
+
+def _display(path: Path, base: Path) -> str:
+    rel = os.path.relpath(path, base)
+    return Path(rel).as_posix() if not rel.startswith("..") else path.as_posix()
+
+
+def _load_yaml(path: Path, read, errors: list[ContentError], required: bool) -> YamlDoc | None:
+    if not path.is_file():
+        if required:
+            errors.append(error(_display(path, Path.cwd()), 1, 1, "missing file: every site needs site.yaml"))
+        return None
+    shown, text = read(path)
+    if text is None:
+        return None
+    doc, problems = parse_yaml(shown, text)
+    errors.extend(problems)
+    return doc
+
+
+def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in suffixes and not p.name.startswith("."))
+
+
+def _load_chapters(folder: Path, read, errors: list[ContentError]) -> tuple[MarkdownDoc, ...]:
+    out = []
+    for path in _files(folder, (".md",)):
+        shown, text = read(path)
+        match = CHAPTER_FILE.match(path.name)
+        if not match:
+            msg = f"chapter file name '{path.name}' must be NN-slug.md, e.g. 01-origins.md"
+            errors.append(error(shown, 1, 1, msg))
+            continue
+        if text is not None:
+            doc, problems = parse_markdown_file(shown, match.group(2), text, int(match.group(1)))
+            errors.extend(problems)
+            out += [doc] if doc else []
+    return tuple(out)
+
+
+def _load_missions(folder: Path, read, errors: list[ContentError]) -> tuple[tuple[str, YamlDoc], ...]:
+    out = []
+    for path in _files(folder, (".yaml", ".yml")):
+        shown, text = read(path)
+        if path.suffix != ".yaml" or not SLUG.match(path.stem):
+            msg = f"mission file name '{path.name}' must be <slug>.yaml with a lowercase-hyphen slug"
+            errors.append(error(shown, 1, 1, msg))
+            continue
+        if text is not None:
+            doc, problems = parse_yaml(shown, text)
+            errors.extend(problems)
+            out += [(path.stem, doc)] if doc else []
+    return tuple(out)
+
+
+def _load_pages(folder: Path, read, errors: list[ContentError]) -> tuple[MarkdownDoc, ...]:
+    out = []
+    for path in _files(folder, (".md",)):
+        shown, text = read(path)
+        if not SLUG.match(path.stem):
+            errors.append(error(shown, 1, 1, f"page file name '{path.name}' must be <slug>.md"))
+            continue
+        if text is not None:
+            doc, problems = parse_markdown_file(shown, path.stem, text)
+            errors.extend(problems)
+            out += [doc] if doc else []
+    return tuple(out)
+
+
+def list_static(static_dir: Path) -> tuple[str, ...]:
+    """Relative POSIX paths of every static file, sorted."""
+    if not static_dir.is_dir():
+        return ()
+    return tuple(sorted(p.relative_to(static_dir).as_posix() for p in static_dir.rglob("*") if p.is_file()))

@@ -1,0 +1,277 @@
+"""Typed, frozen content models, validated with pydantic; every problem is reported with its line."""
+
+from __future__ import annotations
+
+import difflib
+
+import typing
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from .dates import PartialDate, parse_date, parse_day, parse_time
+from .errors import ContentError
+from .load import SLUG, MarkdownDoc, RawContent, YamlDoc
+
+PROGRAMS = ("soviet", "russia", "usa", "europe", "china", "india", "japan", "uae")
+TYPES = ("flyby", "orbiter", "lander", "impactor", "rover", "penetrator", "sample-return")
+OUTCOMES = ("success", "partial", "failure")
+
+Program = Literal["soviet", "russia", "usa", "europe", "china", "india", "japan", "uae"]
+MissionType = Literal["flyby", "orbiter", "lander", "impactor", "rover", "penetrator", "sample-return"]
+Outcome = Literal["success", "partial", "failure"]
+
+
+def _slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(f"'{value}' is not a slug (lowercase letters, digits and hyphens)")
+    return value
+
+
+def _url(value: str) -> str:
+    if not value.startswith(("https://", "http://")):
+        raise ValueError(f"'{value}' is not an absolute http(s) URL")
+    return value
+
+
+def _base_url(value: str) -> str:
+    return _url(value).rstrip("/") + "/"
+
+
+Date = Annotated[PartialDate, BeforeValidator(parse_date)]
+Day = Annotated[PartialDate, BeforeValidator(parse_day)]
+Time = Annotated[str, BeforeValidator(parse_time)]
+Slug = Annotated[str, AfterValidator(_slug)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class SiteConfig(Model):
+    title: Text
+    subtitle: str = ""
+    description: Text
+    language: Text = "en"
+    base_url: Annotated[str, AfterValidator(_base_url)]
+    author: Text
+    licence: Text
+    updated: Day
+    allow_html: bool = False
+
+
+class Launch(Model):
+    date: Day
+    time: Time | None = None
+    vehicle: Text
+    site: Text
+
+
+class Event(Model):
+    date: Date
+    title: Text
+    id: Slug | None = None
+    time: Time | None = None
+
+
+class LandingSite(Model):
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    name: Text
+    kind: Literal["landing", "impact"] = "landing"
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> LandingSite:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        return self
+
+    @property
+    def located(self) -> bool:
+        return self.lat is not None
+
+
+class Mission(Model):
+    name: Text
+    aliases: tuple[Text, ...] = ()
+    name_ru: Text | None = None
+    designation: Text | None = None
+    cospar_id: Annotated[str, Field(pattern=r"^\d{4}-\d{3}[A-Z]{1,3}$")] | None = None
+    program: Program
+    partners: tuple[Program, ...] = ()
+    type: Annotated[tuple[MissionType, ...], Field(min_length=1)]
+    launch: Launch
+    outcome: Outcome
+    summary: Text
+    events: tuple[Event, ...] = ()
+    landing_site: LandingSite | None = None
+    description: str = ""
+    unconfirmed: tuple[Text, ...] = ()
+    sources: tuple[Slug, ...] = ()
+
+
+class ChapterMeta(Model):
+    title: Text
+    summary: Text
+
+
+class PageMeta(Model):
+    title: Text
+    summary: str = ""
+
+
+class SourceEntry(Model):
+    title: Text
+    publisher: Text
+    url: Annotated[str, AfterValidator(_url)]
+    accessed: Day | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class MissionDoc:
+    slug: str
+    doc: YamlDoc
+    data: Mission
+
+
+@dataclass(frozen=True)
+class TextDoc:
+    """A chapter or a page: validated front matter plus the untouched Markdown body."""
+
+    kind: str
+    file: MarkdownDoc
+    meta: ChapterMeta | PageMeta
+
+    @property
+    def slug(self) -> str:
+        return self.file.slug
+
+
+@dataclass(frozen=True)
+class Content:
+    site: SiteConfig
+    chapters: tuple[TextDoc, ...]
+    missions: tuple[MissionDoc, ...]
+    sources: dict[str, SourceEntry]
+    sources_doc: YamlDoc | None
+    pages: tuple[TextDoc, ...]
+
+
+def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
+    """Validate everything, collecting every problem; Content is None if site.yaml is unusable."""
+    errors: list[ContentError] = list(raw.errors)
+    site = _validate(raw.site, SiteConfig, errors) if raw.site else None
+    chapters = [_text("chapter", d, ChapterMeta, errors) for d in sorted(raw.chapters, key=_chapter_order)]
+    pages = [_text("page", d, PageMeta, errors) for d in raw.pages]
+    missions = [(slug, doc, _validate(doc, Mission, errors)) for slug, doc in raw.missions]
+    sources = _validate_sources(raw.sources, errors)
+    if site is None:
+        return None, errors
+    return (
+        Content(
+            site=site,
+            chapters=tuple(c for c in chapters if c),
+            missions=tuple(MissionDoc(s, d, m) for s, d, m in missions if m),
+            sources=sources,
+            sources_doc=raw.sources,
+            pages=tuple(p for p in pages if p),
+        ),
+        errors,
+    )
+
+
+def _chapter_order(doc: MarkdownDoc) -> tuple[int, str]:
+    return (doc.number, doc.slug)
+
+
+def _text(kind: str, doc: MarkdownDoc, model: type[Model], errors: list[ContentError]) -> TextDoc | None:
+    meta = _validate(doc.meta, model, errors)
+    return TextDoc(kind, doc, meta) if meta else None
+
+
+def _validate_sources(doc: YamlDoc | None, errors: list[ContentError]) -> dict[str, SourceEntry]:
+    if doc is None:
+        return {}
+    if not isinstance(doc.data, dict):
+        errors.append(ContentError(doc.where(), "sources.yaml must map source keys to {title, publisher, url}"))
+        return {}
+    out = {}
+    for key, value in doc.data.items():
+        if not SLUG.match(key):
+            errors.append(ContentError(doc.where((key,), key=True), f"source key '{key}' is not a slug"))
+            continue
+        entry = _validate(YamlDoc(doc.path, value, _sub(doc.marks, key), _sub(doc.key_marks, key)), SourceEntry, errors)
+        if entry:
+            out[key] = entry
+    return out
+
+
+def _sub(marks: dict, key: str) -> dict:
+    return {loc[1:]: mark for loc, mark in marks.items() if loc[:1] == (key,)}
+
+
+def _validate(doc: YamlDoc, model: type[Model], errors: list[ContentError]):
+    if not isinstance(doc.data, dict):
+        errors.append(ContentError(doc.where(), f"expected a mapping of fields, got {_kind(doc.data)}"))
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        errors.extend(_explain(doc, model, e) for e in exc.errors())
+        return None
+
+
+def _explain(doc: YamlDoc, model: type[Model], err: dict) -> ContentError:
+    loc = tuple(err["loc"])
+    name = ".".join(str(p) for p in loc)
+    kind = err["type"]
+    if kind == "missing":
+        return ContentError(doc.where(loc[:-1]), f"missing required field '{name}'")
+    if kind == "extra_forbidden":
+        allowed = _fields(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+        return ContentError(doc.where(loc, key=True), f"unknown field '{name}'{hint}")
+    if kind == "literal_error":
+        got = err.get("input")
+        return ContentError(doc.where(loc), f"{name}: '{got}' is not one of {err['ctx']['expected']}")
+    message = err["msg"].removeprefix("Value error, ")
+    if kind in ("tuple_type", "list_type"):
+        message = f"expected a list, got {_kind(err.get('input'))}"
+    elif kind in ("model_type", "dict_type"):
+        message = f"expected a mapping of fields, got {_kind(err.get('input'))}"
+    elif kind == "string_type":
+        message = f"expected text, got {_kind(err.get('input'))}"
+    return ContentError(doc.where(loc), f"{name}: {message}")
+
+
+def _fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names allowed at `loc`, for "did you mean" hints."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        inner = _inner_model(field.annotation) if field else None
+        if inner is None:
+            return []
+        model = inner
+    return list(model.model_fields)
+
+
+def _inner_model(annotation) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _kind(value: object) -> str:
+    names = {list: "a list", dict: "a mapping", str: "text", int: "a number", float: "a number"}
+    return names.get(type(value), "nothing" if value is None else type(value).__name__)

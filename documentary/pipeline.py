@@ -1,0 +1,117 @@
+"""The one place that knows the order of the stages: load, validate, graph, render, write."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BuildFailed, ContentError, error
+from .graph import Site, build_graph
+from .load import list_static, load_content
+from .markdown import make_parser
+from .models import validate
+from .render import render_site
+from .search import SearchUnavailable, index_site
+from .write import check_output_dir, write_site
+
+Progress = Callable[[str, int, float], None]
+
+
+@dataclass(frozen=True)
+class Options:
+    content: Path
+    templates: Path
+    static: Path
+    base_url: str | None = None
+    strict: bool = False
+    search: bool = True
+
+
+@dataclass(frozen=True)
+class Result:
+    site: Site
+    pages: dict[str, bytes]
+    static_files: tuple[str, ...]
+    warnings: tuple[ContentError, ...] = field(default=())
+
+
+def _quiet(stage: str, count: int, seconds: float) -> None:
+    pass
+
+
+def check(options: Options, progress: Progress = _quiet) -> Result:
+    """Run every stage but writing; raise BuildFailed with all problems found."""
+    started = time.perf_counter()
+    raw = load_content(options.content)
+    progress("load", len(raw.chapters) + len(raw.missions) + len(raw.pages), _since(started))
+    started = time.perf_counter()
+    content, problems = validate(raw)
+    if content is None:
+        raise BuildFailed(problems)
+    if options.base_url:
+        content = _with_base_url(content, options.base_url, problems)
+    progress("validate", len(content.missions) + len(content.chapters), _since(started))
+    started = time.perf_counter()
+    static_files = list_static(options.static)
+    md = make_parser(content.site.allow_html)
+    site, graph_problems = build_graph(content, md, static_files)
+    problems += graph_problems
+    progress("graph", len(site.outputs), _since(started))
+    errors, warnings = _split(problems, options.strict)
+    if errors:
+        raise BuildFailed(errors)
+    started = time.perf_counter()
+    pages, render_errors = render_site(site, md, options.templates)
+    if render_errors:
+        raise BuildFailed(render_errors)
+    progress("render", len(pages), _since(started))
+    return Result(site, pages, static_files, tuple(warnings))
+
+
+def build(options: Options, out: Path, protected: list[Path], progress: Progress = _quiet) -> Result:
+    """Check, then write the site to `out` (and index it for search) without losing the old one."""
+    check_output_dir(out, protected)
+    result = check(options, progress)
+    started = time.perf_counter()
+    finish = None
+    if options.search:
+        finish = lambda folder: _index(folder, result.site.config.language, progress)  # noqa: E731
+    try:
+        write_site(result.pages, options.static, result.static_files, out, finish)
+    except SearchUnavailable as exc:
+        raise BuildFailed([error(str(out), 1, 1, str(exc))]) from None
+    except OSError as exc:
+        raise BuildFailed([error(str(out), 1, 1, f"cannot write the site: {exc.strerror or exc}")]) from None
+    progress("write", len(result.pages) + len(result.static_files), _since(started))
+    return result
+
+
+def _index(folder: Path, language: str, progress: Progress) -> None:
+    started = time.perf_counter()
+    count = index_site(folder, language)
+    progress("search", count, _since(started))
+
+
+def _with_base_url(content, base_url: str, problems: list[ContentError]):
+    from dataclasses import replace
+
+    from pydantic import ValidationError
+
+    try:
+        site = content.site.model_validate({**content.site.model_dump(), "base_url": base_url})
+    except ValidationError:
+        problems.append(error("--base-url", 1, 1, f"'{base_url}' is not an absolute http(s) URL"))
+        return content
+    return replace(content, site=site)
+
+
+def _split(problems: list[ContentError], strict: bool) -> tuple[list[ContentError], list[ContentError]]:
+    if strict:
+        return [ContentError(p.source, p.message) for p in problems], []
+    return [p for p in problems if p.severity == "error"], [p for p in problems if p.severity != "error"]
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started

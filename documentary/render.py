@@ -1,0 +1,226 @@
+"""Render the site graph through Jinja2 into {output path: bytes}. No disk writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from . import facts
+from .dates import PartialDate
+from .errors import ContentError, error
+from .graph import Citation, MissionNode, Site, TextNode
+from .markdown import Doc, render as render_markdown
+
+OUTCOME_LABELS = {"success": "Success", "partial": "Partial success", "failure": "Failure"}
+PROGRAM_LABELS = {
+    "soviet": "Soviet Union",
+    "russia": "Russia",
+    "usa": "United States",
+    "europe": "Europe",
+    "china": "China",
+    "india": "India",
+    "japan": "Japan",
+    "uae": "United Arab Emirates",
+}
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Every internal URL starts with the site's path, so the site works under a sub-path."""
+
+    base_url: str
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path or "/"
+
+    def path(self, target: str = "") -> str:
+        return self.base_path + target.lstrip("/")
+
+    def absolute(self, target: str = "") -> str:
+        return self.base_url + target.lstrip("/")
+
+    def canonical(self, output: str) -> str:
+        """The public URL of an output file: pretty URLs drop the index.html."""
+        return self.absolute(output.removesuffix("index.html"))
+
+
+def time_tag(date: PartialDate, time: str | None = None) -> Markup:
+    if time:
+        stamp = f"{date.iso}T{time}Z" if date.day else date.iso
+        return Markup(f'<time datetime="{stamp}">{date.human}, {time}&nbsp;UTC</time>')
+    return Markup(f'<time datetime="{date.iso}">{date.human}</time>')
+
+
+class PageResolver:
+    """Turns [[...]] and [@...] into HTML for one page, with that page's citation numbers."""
+
+    def __init__(self, site: Site, urls: Urls, citations: tuple[Citation, ...]):
+        self.site = site
+        self.urls = urls
+        self.numbers = {c.key: c.number for c in citations}
+
+    def wikilink(self, kind: str, target: str, detail: str | None) -> str:
+        if kind == "count":
+            return str(facts.count([m.data for m in self.site.missions], detail or ""))
+        mission = self.site.mission(target)
+        if kind == "fact":
+            return str(format_fact(facts.value(mission.data, detail or ""), detail or ""))
+        text = escape(detail) if detail else escape(mission.data.name)
+        return f'<a class="mission-link" href="{self.urls.path(mission.url)}">{text}</a>'
+
+    def cite(self, keys: list[str]) -> str:
+        links = [f'<a href="#source-{k}" aria-label="source {self.numbers[k]}">{self.numbers[k]}</a>' for k in keys]
+        return f'<sup class="cite">[{", ".join(links)}]</sup>'
+
+
+def format_fact(found: object, path: str) -> Markup:
+    if isinstance(found, PartialDate):
+        return time_tag(found)
+    if path.endswith(".lat"):
+        return Markup(escape(facts.coordinate(found, "N", "S")))
+    if path.endswith(".lon"):
+        return Markup(escape(facts.coordinate(found, "E", "W")))
+    if path == "outcome":
+        return Markup(escape(OUTCOME_LABELS[found].lower()))
+    if path == "program":
+        return Markup(escape(PROGRAM_LABELS[found]))
+    return Markup(escape(found))
+
+
+def updated_stamp(site: Site) -> str:
+    """The feed's date: SOURCE_DATE_EPOCH when set, else site.yaml's `updated`, never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{site.config.updated.iso}T00:00:00Z"
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = time_tag
+    env.filters["coord_lat"] = lambda v: facts.coordinate(v, "N", "S")
+    env.filters["coord_lon"] = lambda v: facts.coordinate(v, "E", "W")
+    env.globals.update(outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS)
+    return env
+
+
+def compile_templates(env: jinja2.Environment, templates: Path) -> list[ContentError]:
+    """Load every template once so all syntax errors are reported together."""
+    errors = []
+    for name in env.list_templates(filter_func=lambda n: not n.startswith(".")):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            errors.append(
+                error(_template_path(templates, exc.name or name), exc.lineno or 1, 1, exc.message or "syntax error")
+            )
+    return errors
+
+
+def _template_path(templates: Path, name: str) -> str:
+    rel = os.path.relpath(templates / name)
+    return Path(rel).as_posix() if not rel.startswith("..") else (templates / name).as_posix()
+
+
+class Renderer:
+    def __init__(self, site: Site, md: MarkdownIt, templates: Path, env: jinja2.Environment | None = None):
+        self.site = site
+        self.md = md
+        self.templates = templates
+        self.env = env or make_environment(templates)
+        self.urls = Urls(site.config.base_url)
+        self.errors: list[ContentError] = []
+        self.updated = updated_stamp(site)
+
+    def markdown(self, doc: Doc | None, citations: tuple[Citation, ...]) -> Markup:
+        if doc is None:
+            return Markup("")
+        return Markup(render_markdown(self.md, doc, PageResolver(self.site, self.urls, citations)))
+
+    def page(self, output: str, template: str, **context) -> tuple[str, bytes] | None:
+        try:
+            html = self.env.get_template(template).render(
+                site=self.site, urls=self.urls, output=output, updated=self.updated, **context
+            )
+        except jinja2.TemplateSyntaxError as exc:
+            self.errors.append(
+                error(_template_path(self.templates, exc.name or template), exc.lineno or 1, 1, exc.message or "")
+            )
+            return None
+        except Exception as exc:  # a template bug must become one line, not a traceback
+            self.errors.append(self._template_error(exc, template))
+            return None
+        return output, html.encode("utf-8")
+
+    def _template_error(self, exc: Exception, template: str) -> ContentError:
+        where = (_template_path(self.templates, template), 1)
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            filename = frame.f_code.co_filename
+            if filename.endswith((".html", ".xml", ".txt")) and str(self.templates) in filename:
+                where = (_template_path(self.templates, os.path.relpath(filename, self.templates)), lineno)
+        message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+        return error(where[0], where[1], 1, f"template error: {message}")
+
+    def render_all(self) -> dict[str, bytes]:
+        site = self.site
+        jobs = [
+            ("index.html", "index.html", {}),
+            ("404.html", "404.html", {}),
+            ("chapters/index.html", "chapters.html", {}),
+            ("missions/index.html", "missions.html", {}),
+            ("timeline/index.html", "timeline.html", {}),
+            ("sources/index.html", "sources.html", {}),
+            ("search/index.html", "search.html", {}),
+            ("sitemap.xml", "sitemap.xml", {}),
+            ("robots.txt", "robots.txt", {}),
+            ("feed.xml", "feed.xml", {}),
+        ]
+        jobs += [(c.url + "index.html", "chapter.html", {"node": c, "body": self.text_body(c)}) for c in site.chapters]
+        jobs += [(p.url + "index.html", "page.html", {"node": p, "body": self.text_body(p)}) for p in site.pages]
+        jobs += [(m.url + "index.html", "mission.html", self.mission_context(m)) for m in site.missions]
+        pages = {}
+        for output, template, context in jobs:
+            result = self.page(output, template, **context)
+            if result:
+                pages[result[0]] = result[1]
+        return pages
+
+    def text_body(self, node: TextNode) -> Markup:
+        return self.markdown(node.body, node.citations)
+
+    def mission_context(self, mission: MissionNode) -> dict:
+        order = self.site.missions
+        index = order.index(mission)
+        return {
+            "node": mission,
+            "body": self.markdown(mission.description, mission.citations),
+            "window": next(w for w in self.site.windows if w.index == mission.window),
+            "before": order[index - 1] if index else None,
+            "after": order[index + 1] if index + 1 < len(order) else None,
+        }
+
+
+def render_site(site: Site, md: MarkdownIt, templates: Path) -> tuple[dict[str, bytes], list[ContentError]]:
+    env = make_environment(templates)
+    errors = compile_templates(env, templates)
+    if errors:
+        return {}, errors
+    renderer = Renderer(site, md, templates, env)
+    pages = renderer.render_all()
+    return pages, renderer.errors

@@ -1,0 +1,95 @@
+"""Write a finished site: into a fresh folder beside the output, then swap it into place.
+
+The old output is removed only after the new one is complete, so a failure at any point
+leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import UsageError
+
+MARKER = ".documentary-output"
+MARKER_TEXT = b"This folder is written by build.py. Its contents are replaced on every build.\n"
+
+
+def check_output_dir(out: Path, protected: list[Path]) -> None:
+    """Refuse an output folder that would destroy sources or someone else's files."""
+    target = out.resolve()
+    for folder in protected:
+        folder = folder.resolve()
+        if target == folder or target in folder.parents:
+            raise UsageError(f"refusing to use {out} as output: it would replace {folder}")
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"refusing to use {out} as output: it is a file")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise UsageError(f"refusing to replace {out}: it is not empty and was not written by build.py (no {MARKER})")
+
+
+def write_site(
+    pages: dict[str, bytes],
+    static_dir: Path,
+    static_files: tuple[str, ...],
+    out: Path,
+    finish: Callable[[Path], None] | None = None,
+) -> None:
+    """Write everything into a new sibling folder, run `finish` on it, then swap it in."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        fill(new, pages, static_dir, static_files)
+        if finish:
+            finish(new)
+        _swap(new, out)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+
+
+def fill(folder: Path, pages: dict[str, bytes], static_dir: Path, static_files: tuple[str, ...]) -> None:
+    for name in static_files:
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(static_dir / name, target)
+    for name, data in sorted(pages.items()):
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    (folder / MARKER).write_bytes(MARKER_TEXT)
+
+
+def _swap(new: Path, out: Path) -> None:
+    os.chmod(new, 0o755)  # mkdtemp makes it private; a published site must be readable
+    if not out.exists():
+        os.rename(new, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.rmdir(old)
+    os.rename(out, old)
+    try:
+        os.rename(new, out)
+    except OSError:
+        os.rename(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def sync(pages: dict[str, bytes], out: Path) -> list[str]:
+    """Write only the files whose bytes changed (for the dev server); returns what was written."""
+    written = []
+    for name, data in sorted(pages.items()):
+        target = out / name
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        written.append(name)
+    return written
