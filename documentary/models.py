@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-
 import typing
 from dataclasses import dataclass
 from typing import Annotated, Literal

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,11 +15,12 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from . import facts
+from . import charts, facts
 from .dates import PartialDate
 from .errors import ContentError, error
 from .graph import Citation, MissionNode, Site, TextNode
-from .markdown import Doc, render as render_markdown
+from .markdown import Doc
+from .markdown import render as render_markdown
 
 OUTCOME_LABELS = {"success": "Success", "partial": "Partial success", "failure": "Failure"}
 PROGRAM_LABELS = {
@@ -100,7 +103,7 @@ def updated_stamp(site: Site) -> str:
     """The feed's date: SOURCE_DATE_EPOCH when set, else site.yaml's `updated`, never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{site.config.updated.iso}T00:00:00Z"
 
 
@@ -116,7 +119,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["date"] = time_tag
     env.filters["coord_lat"] = lambda v: facts.coordinate(v, "N", "S")
     env.filters["coord_lon"] = lambda v: facts.coordinate(v, "E", "W")
-    env.globals.update(outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS)
+    env.globals.update(outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS, charts=charts)
     return env
 
 
@@ -177,32 +180,43 @@ class Renderer:
         message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
         return error(where[0], where[1], 1, f"template error: {message}")
 
-    def render_all(self) -> dict[str, bytes]:
+    def jobs(self) -> dict[str, tuple[str, Callable[[], dict]]]:
+        """Every output file: its template and a function that builds its context on demand."""
         site = self.site
-        jobs = [
-            ("index.html", "index.html", {}),
-            ("404.html", "404.html", {}),
-            ("chapters/index.html", "chapters.html", {}),
-            ("missions/index.html", "missions.html", {}),
-            ("timeline/index.html", "timeline.html", {}),
-            ("sources/index.html", "sources.html", {}),
-            ("search/index.html", "search.html", {}),
-            ("sitemap.xml", "sitemap.xml", {}),
-            ("robots.txt", "robots.txt", {}),
-            ("feed.xml", "feed.xml", {}),
-        ]
-        jobs += [(c.url + "index.html", "chapter.html", {"node": c, "body": self.text_body(c)}) for c in site.chapters]
-        jobs += [(p.url + "index.html", "page.html", {"node": p, "body": self.text_body(p)}) for p in site.pages]
-        jobs += [(m.url + "index.html", "mission.html", self.mission_context(m)) for m in site.missions]
+        fixed = {
+            "index.html": "index.html",
+            "404.html": "404.html",
+            "chapters/index.html": "chapters.html",
+            "missions/index.html": "missions.html",
+            "timeline/index.html": "timeline.html",
+            "sources/index.html": "sources.html",
+            "search/index.html": "search.html",
+            "sitemap.xml": "sitemap.xml",
+            "robots.txt": "robots.txt",
+            "feed.xml": "feed.xml",
+        }
+        jobs: dict[str, tuple[str, Callable[[], dict]]] = {out: (tpl, dict) for out, tpl in fixed.items()}
+        for c in site.chapters:
+            jobs[c.url + "index.html"] = ("chapter.html", partial(self.text_context, c))
+        for p in site.pages:
+            jobs[p.url + "index.html"] = ("page.html", partial(self.text_context, p))
+        for m in site.missions:
+            jobs[m.url + "index.html"] = ("mission.html", partial(self.mission_context, m))
+        return jobs
+
+    def render(self, outputs: Iterable[str] | None = None) -> dict[str, bytes]:
+        """Render the named outputs (all of them by default)."""
+        jobs = self.jobs()
         pages = {}
-        for output, template, context in jobs:
-            result = self.page(output, template, **context)
+        for output in sorted(jobs if outputs is None else outputs):
+            template, context = jobs[output]
+            result = self.page(output, template, **context())
             if result:
                 pages[result[0]] = result[1]
         return pages
 
-    def text_body(self, node: TextNode) -> Markup:
-        return self.markdown(node.body, node.citations)
+    def text_context(self, node: TextNode) -> dict:
+        return {"node": node, "body": self.markdown(node.body, node.citations)}
 
     def mission_context(self, mission: MissionNode) -> dict:
         order = self.site.missions
@@ -222,5 +236,5 @@ def render_site(site: Site, md: MarkdownIt, templates: Path) -> tuple[dict[str, 
     if errors:
         return {}, errors
     renderer = Renderer(site, md, templates, env)
-    pages = renderer.render_all()
+    pages = renderer.render()
     return pages, renderer.errors
