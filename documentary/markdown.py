@@ -109,7 +109,7 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
         last_map = token.map[0] if token.map else last_map
         if token.type != "inline":
             continue
-        words += len(_WORD.findall(token.content))
+        words += sum(len(_WORD.findall(c.content)) for c in token.children or () if c.type == "text")
         if index and tokens[index - 1].type == "heading_open":
             opener = tokens[index - 1]
             headings.append(Heading(int(opener.tag[1]), str(opener.attrs.get("id", "")), _plain(token)))

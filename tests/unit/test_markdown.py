@@ -1,0 +1,101 @@
+"""markdown.py: our extensions, parsed once, with the line and column of every reference."""
+
+import pytest
+
+from documentary.markdown import make_parser, parse, render, split_wikilink
+
+
+class FakeResolver:
+    def wikilink(self, kind, target, detail):
+        return f"<{kind}|{target}|{detail}>"
+
+    def cite(self, keys):
+        return "<cite " + ",".join(keys) + ">"
+
+
+@pytest.fixture(scope="module")
+def md():
+    return make_parser()
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [
+        ("mars-3", ("mission", "mars-3", None)),
+        ("mars-3|the lander", ("mission", "mars-3", "the lander")),
+        ("mars-3:launch.date", ("fact", "mars-3", "launch.date")),
+        ("count:program=soviet outcome=failure", ("count", "", "program=soviet outcome=failure")),
+    ],
+)
+def test_wikilink_forms(inner, expected):
+    assert split_wikilink(inner) == expected
+
+
+def test_references_know_their_file_line_and_column(md):
+    text = "Intro [[mars-3]].\n\nSecond para\nwith [@src-a; @src-b] and [[mars-2:launch.date]].\n"
+    doc = parse(md, text, first_line=5)
+    found = [(r.kind, r.target, r.line, r.col) for r in doc.refs]
+    assert found == [
+        ("mission", "mars-3", 5, 7),
+        ("cite", "src-a", 8, 6),
+        ("cite", "src-b", 8, 6),
+        ("fact", "mars-2", 8, 27),
+    ]
+
+
+def test_references_in_tables_and_footnotes_are_found(md):
+    text = "Text.[^1]\n\n| a |\n| - |\n| [[mars-7]] |\n\n[^1]: See [@note-key].\n"
+    doc = parse(md, text)
+    assert [(r.target, r.line) for r in doc.refs] == [("mars-7", 5), ("note-key", 7)]
+
+
+def test_rendering_asks_the_resolver(md):
+    doc = parse(md, "A [[mars-3|lander]] [@k].")
+    assert render(md, doc, FakeResolver()) == "<p>A <mission|mars-3|lander> <cite k>.</p>\n"
+
+
+def test_raw_html_is_escaped_by_default(md):
+    html = render(md, parse(md, 'x <script>alert(1)</script> <img src=x onerror="y">'), FakeResolver())
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<img" not in html
+
+
+def test_raw_html_passes_when_the_site_allows_it():
+    md = make_parser(allow_html=True)
+    assert "<b>x</b>" in render(md, parse(md, "<b>x</b>"), FakeResolver())
+
+
+def test_dangerous_link_schemes_are_not_emitted(md):
+    html = render(md, parse(md, "[a](javascript:alert(1)) [b](vbscript:x) ![c](data:text/html,x)"), FakeResolver())
+    assert "javascript:" not in html.replace("[a](javascript:alert(1))", "")
+    assert 'href="javascript' not in html and 'href="vbscript' not in html and 'src="data:text' not in html
+
+
+def test_attribute_syntax_allows_only_id_and_class(md):
+    html = render(md, parse(md, '{#intro .lead onclick="alert(1)"}\nText\n'), FakeResolver())
+    assert 'id="intro"' in html and 'class="lead"' in html and "onclick" not in html
+
+
+def test_headings_get_ids_and_feed_the_table_of_contents(md):
+    doc = parse(md, "## The 1971 window\n\n### Mars 3 lands\n\n#### Too deep\n")
+    assert [(h.level, h.id, h.text) for h in doc.headings] == [
+        (2, "the-1971-window", "The 1971 window"),
+        (3, "mars-3-lands", "Mars 3 lands"),
+        (4, "", "Too deep"),
+    ]
+
+
+def test_footnotes_tables_and_definition_lists(md):
+    html = render(md, parse(md, "A.[^n]\n\n| h |\n|---|\n| c |\n\nTerm\n: Def\n\n[^n]: Note.\n"), FakeResolver())
+    assert 'class="footnote-ref"' in html and "<table>" in html and "<dl>" in html
+
+
+def test_words_are_counted_and_images_without_alt_found(md):
+    doc = parse(md, "One two three.\n\n![](a.png)\n", first_line=3)
+    assert doc.words == 3
+    assert doc.images_without_alt == ((5, 1),)
+
+
+def test_unclosed_wikilink_is_plain_text(md):
+    doc = parse(md, "[[mars-3 and more")
+    assert doc.refs == ()
