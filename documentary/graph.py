@@ -117,7 +117,7 @@ def build_graph(
 ) -> tuple[Site, list[ContentError]]:
     errors: list[ContentError] = []
     missions = {m.slug: m for m in sorted(content.missions, key=_launch_order)}
-    checker = _RefChecker(missions, content.sources, errors)
+    checker = _RefChecker(missions, content.sources, errors, content.invalid_missions)
     chapters = [(c, _parse_text(md, c)) for c in content.chapters]
     pages = [(p, _parse_text(md, p)) for p in content.pages]
     descriptions = {slug: _parse_description(md, m) for slug, m in missions.items()}
@@ -168,8 +168,9 @@ def _parse_description(md: MarkdownIt, mission: MissionDoc) -> Doc | None:
 class _RefChecker:
     """Checks every [[...]] and [@...] against the missions and sources."""
 
-    def __init__(self, missions: dict[str, MissionDoc], sources: dict[str, SourceEntry], errors: list[ContentError]):
+    def __init__(self, missions: dict[str, MissionDoc], sources, errors: list[ContentError], broken=frozenset()):
         self.missions = missions
+        self.broken = broken
         self.sources = sources
         self.errors = errors
 
@@ -184,6 +185,8 @@ class _RefChecker:
             return None if ref.target in self.sources else _unknown("source key", ref.target, self.sources)
         if ref.kind == "count":
             return facts.filter_problem(ref.detail or "")
+        if ref.target in self.broken:
+            return None  # its own errors are reported; don't add one per mention
         if ref.target not in self.missions:
             return _unknown("mission", ref.target, self.missions) + f" in {ref.raw}"
         if ref.kind == "fact":

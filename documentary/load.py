@@ -26,6 +26,7 @@ _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _CONSTRUCT = yaml.constructor.SafeConstructor()
 MAX_YAML_NODES = 200_000
+MAX_YAML_DEPTH = 50  # content is shallow; this keeps the recursive builder far from Python's stack limit
 
 Mark = tuple[int, int]
 Loc = tuple[str | int, ...]
@@ -100,11 +101,14 @@ def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[YamlDoc | No
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [error(path, line + line_offset, col, _yaml_message(exc, text, line_offset))]
+        (line, col), message = _yaml_problem(exc, text, line_offset)
+        return None, [error(path, line + line_offset, col, message)]
+    except yaml.reader.ReaderError as exc:  # a control character: PyYAML gives only its offset
+        line, col = _position(text, exc.position)
+        message = f"character U+{exc.character:04X} is not allowed in YAML; remove it"
+        return None, [error(path, line + line_offset, col, message)]
     except yaml.YAMLError as exc:
-        return None, [error(path, 1 + line_offset, 1, f"YAML error: {exc}")]
+        return None, [error(path, 1 + line_offset, 1, f"YAML error: {exc}".replace("\n", " "))]
     if node is None:
         return None, [error(path, 1 + line_offset, 1, "file is empty")]
     builder = _Builder(line_offset)
@@ -116,15 +120,42 @@ def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[YamlDoc | No
     return YamlDoc(path, data, builder.marks, builder.key_marks, text), problems
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> str:
-    mark = exc.problem_mark
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> tuple[Mark, str]:
+    """Where the author should look, and what to do, for a PyYAML syntax error."""
+    mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
+    where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    opened = (context.line + 1, context.column + 1) if context else where
+    problem, during = exc.problem or "invalid YAML", exc.context or ""
+    before = text[: mark.index].rsplit("\n", 1)[-1].rstrip() if mark else ""
     if mark and text[mark.index : mark.index + 1] == "\t":
-        return "YAML syntax error: tab character used for indentation; indent with spaces"
-    problem = exc.problem or "invalid YAML"
-    context = f" {exc.context}" if exc.context else ""
-    if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
-        context += f" (started on line {exc.context_mark.line + 1 + line_offset})"
-    return f"YAML syntax error: {problem}{context}".replace("\n", " ")
+        return where, "YAML syntax error: tab character used for indentation; indent with spaces"
+    if context and "flow sequence" in during and "expected ','" in problem:
+        return opened, "YAML syntax error: '[' is never closed with ']'"
+    if context and "flow mapping" in during and "expected ','" in problem:
+        return opened, "YAML syntax error: '{' is never closed with '}'"
+    if context and "quoted scalar" in during and "end of stream" in problem:
+        return opened, "YAML syntax error: quoted text is never closed"
+    if "expected key" in problem and before.endswith(('"', "'")):
+        return where, (
+            "YAML syntax error: text after a closing quote; to put quotes inside a value, "
+            "wrap it in the other kind of quotes or double them ('it''s')"
+        )
+    if "expected key" in problem and context:
+        return where, f"YAML syntax error: expected a 'key: value' line here, aligned with line {opened[0] + line_offset}"
+    if "mapping values are not allowed" in problem:
+        return where, "YAML syntax error: unexpected ':'; put a value that contains ': ' in quotes, or fix the indentation"
+    if "cannot start any token" in problem and mark:
+        shown = text[mark.index : mark.index + 1]
+        return where, f"YAML syntax error: a value cannot start with '{shown}'; put the whole value in quotes"
+    if "single document" in during:
+        return where, "YAML syntax error: a second YAML document ('---') in the same file"
+    if context and mark and context.line != mark.line:
+        during += f" (started on line {context.line + 1 + line_offset})"
+    return where, f"YAML syntax error: {problem} {during}".strip().replace("\n", " ")
+
+
+def _position(text: str, index: int) -> Mark:
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 class _Builder:
@@ -144,6 +175,8 @@ class _Builder:
         if id(node) in self.seen:  # an alias: refusing them also defeats "billion laughs"
             raise _YamlProblem(at or node, "YAML aliases (*name) are not allowed in content files")
         self.seen.add(id(node))
+        if len(loc) > MAX_YAML_DEPTH:
+            raise _YamlProblem(node, f"values are nested more than {MAX_YAML_DEPTH} levels deep")
         if len(self.seen) > MAX_YAML_NODES:
             raise _YamlProblem(node, f"file has more than {MAX_YAML_NODES} YAML values")
         self.marks[loc] = self.mark(node)
@@ -178,7 +211,11 @@ class _Builder:
         try:
             return _CONSTRUCT.construct_object(node)
         except (ValueError, yaml.YAMLError) as exc:
-            raise _YamlProblem(node, f"invalid value {node.value!r}: {exc}") from None
+            raise _YamlProblem(node, f"invalid value {_short(node.value)}: {exc}") from None
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def _check_tag(node: yaml.Node, expected: str | None) -> None:

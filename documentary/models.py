@@ -34,7 +34,7 @@ def _url(value: str) -> str:
     return value
 
 
-def _base_url(value: str) -> str:
+def normalise_base_url(value: str) -> str:
     return _url(value).rstrip("/") + "/"
 
 
@@ -54,7 +54,7 @@ class SiteConfig(Model):
     subtitle: str = ""
     description: Text
     language: Text = "en"
-    base_url: Annotated[str, AfterValidator(_base_url)]
+    base_url: Annotated[str, AfterValidator(normalise_base_url)]
     author: Text
     licence: Text
     updated: Day
@@ -158,6 +158,7 @@ class Content:
     sources: dict[str, SourceEntry]
     sources_doc: YamlDoc | None
     pages: tuple[TextDoc, ...]
+    invalid_missions: frozenset[str] = frozenset()  # present but broken: references to them are not "unknown"
 
 
 def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
@@ -178,6 +179,7 @@ def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
             sources=sources,
             sources_doc=raw.sources,
             pages=tuple(p for p in pages if p),
+            invalid_missions=frozenset(s for s, _, m in missions if m is None),
         ),
         errors,
     )

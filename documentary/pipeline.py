@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import BuildFailed, ContentError, error
 from .graph import Site, build_graph
 from .load import list_static, load_content
 from .markdown import make_parser
-from .models import validate
+from .models import normalise_base_url, validate
 from .render import render_site
 from .search import SearchUnavailable, index_site
 from .write import check_output_dir, write_site
@@ -95,16 +95,12 @@ def _index(folder: Path, language: str, progress: Progress) -> None:
 
 
 def _with_base_url(content, base_url: str, problems: list[ContentError]):
-    from dataclasses import replace
-
-    from pydantic import ValidationError
-
     try:
-        site = content.site.model_validate({**content.site.model_dump(), "base_url": base_url})
-    except ValidationError:
-        problems.append(error("--base-url", 1, 1, f"'{base_url}' is not an absolute http(s) URL"))
+        url = normalise_base_url(base_url)
+    except ValueError as exc:
+        problems.append(error("--base-url", 1, 1, str(exc)))
         return content
-    return replace(content, site=site)
+    return replace(content, site=content.site.model_copy(update={"base_url": url}))
 
 
 def _split(problems: list[ContentError], strict: bool) -> tuple[list[ContentError], list[ContentError]]:
