@@ -121,17 +121,18 @@ def build_graph(
     chapters = [(c, _parse_text(md, c)) for c in content.chapters]
     pages = [(p, _parse_text(md, p)) for p in content.pages]
     descriptions = {slug: _parse_description(md, m) for slug, m in missions.items()}
-    for text, body in chapters + pages:
-        checker.check(text.file.path, body.refs)
-        _warn_images(text.file.path, body, errors)
-    for slug, body in descriptions.items():
-        if body:
-            checker.check(missions[slug].doc.path, body.refs, own=slug)
     for mission in missions.values():
         _check_mission(mission, content.sources, errors)
     chapter_nodes = _chapter_nodes(chapters, content.sources)
     page_nodes = tuple(_text_node(p, b, f"{p.slug}/", content.sources) for p, b in pages)
     mission_nodes = _mission_nodes(missions, descriptions, chapter_nodes + page_nodes, content.sources)
+    checker.targets = set(_outputs(chapter_nodes, page_nodes, mission_nodes)) | set(static_files)
+    for text, body in chapters + pages:
+        checker.check(text.file.path, body.refs)
+        _warn_images(text.file.path, body, errors)
+    for slug, body in descriptions.items():
+        if body:
+            checker.check(missions[slug].doc.path, body.refs)
     _check_collisions(content, static_files, errors)
     _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
     site = Site(
@@ -171,10 +172,11 @@ class _RefChecker:
     def __init__(self, missions: dict[str, MissionDoc], sources, errors: list[ContentError], broken=frozenset()):
         self.missions = missions
         self.broken = broken
+        self.targets: set[str] = set()
         self.sources = sources
         self.errors = errors
 
-    def check(self, path: str, refs: tuple[Ref, ...], own: str | None = None) -> None:
+    def check(self, path: str, refs: tuple[Ref, ...]) -> None:
         for ref in refs:
             problem = self.problem(ref)
             if problem:
@@ -183,6 +185,8 @@ class _RefChecker:
     def problem(self, ref: Ref) -> str | None:
         if ref.kind == "cite":
             return None if ref.target in self.sources else _unknown("source key", ref.target, self.sources)
+        if ref.kind == "link":
+            return _link_problem(ref.target, self.targets)
         if ref.kind == "count":
             return facts.filter_problem(ref.detail or "")
         if ref.target in self.broken:
@@ -192,6 +196,14 @@ class _RefChecker:
         if ref.kind == "fact":
             return facts.path_problem(self.missions[ref.target].data, ref.detail or "")
         return None
+
+
+def _link_problem(href: str, targets: set[str]) -> str | None:
+    path = href.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+    candidates = {path, path + "index.html", path.rstrip("/") + "/index.html"} if path else {"index.html"}
+    if candidates & targets:
+        return None
+    return f"link to {href} matches no page of this site (site links start with / and name a page, e.g. /timeline/)"
 
 
 def _unknown(what: str, name: str, known) -> str:

@@ -210,8 +210,9 @@ class _Builder:
             return node.value  # YAML 1.1 reads 15:26:30 as a base-60 number; it is a time
         try:
             return _CONSTRUCT.construct_object(node)
-        except (ValueError, yaml.YAMLError) as exc:
-            raise _YamlProblem(node, f"invalid value {_short(node.value)}: {exc}") from None
+        except (ValueError, yaml.YAMLError):  # e.g. !!int on text, or a number too long to convert
+            kind = node.tag.replace(_TAG, "")
+            raise _YamlProblem(node, f"invalid {kind} {_short(node.value)}; put it in quotes if it is text") from None
 
 
 def _short(text: str, limit: int = 40) -> str:

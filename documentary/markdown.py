@@ -57,6 +57,8 @@ class Resolver(Protocol):
 
     def cite(self, keys: list[str]) -> str: ...
 
+    def site_url(self, path: str) -> str: ...
+
 
 def make_parser(allow_html: bool = False) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
@@ -68,6 +70,7 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.inline.ruler.before("link", "cite", _cite_rule)
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("cite", _render_cite)
+    md.add_render_rule("link_open", _render_link_open)
     return md
 
 
@@ -117,6 +120,10 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
             line = last_map + token.content.count("\n", 0, child.meta.get("offset", 0)) if child.meta else last_map
             if child.type in ("wikilink", "cite"):
                 refs.extend(_refs(child, line, lines, first_line))
+            elif child.type == "link_open" and _is_site_link(str(child.attrs.get("href", ""))):
+                href = str(child.attrs["href"])
+                text_line = lines[line] if line < len(lines) else ""
+                refs.append(Ref("link", href, None, first_line + line, text_line.find(f"]({href}") + 3 or 1, href))
             elif child.type == "image" and not child.content.strip():
                 no_alt.append((first_line + line, 1))
     return Doc(tokens, env, tuple(refs), tuple(headings), words, tuple(no_alt))
@@ -177,6 +184,20 @@ def _cite_rule(state, silent: bool) -> bool:
         token.meta = {"keys": [_KEY.match(k).group(1) if _KEY.match(k) else k for k in keys], "offset": state.pos}
     state.pos = match.end()
     return True
+
+
+def _is_site_link(href: str) -> bool:
+    """`/timeline/` means a page of this site, wherever the site is served from."""
+    return href.startswith("/") and not href.startswith("//")
+
+
+def _render_link_open(renderer, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    href = str(token.attrs.get("href", ""))
+    if _is_site_link(href):
+        token = token.copy()
+        token.attrs["href"] = env["resolver"].site_url(href)
+    return renderer.renderToken([token], 0, options, env)
 
 
 def _render_wikilink(renderer, tokens, idx, options, env) -> str:

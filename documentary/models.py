@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from dataclasses import dataclass
 from typing import Annotated, Literal
@@ -20,6 +21,7 @@ OUTCOMES = ("success", "partial", "failure")
 Program = Literal["soviet", "russia", "usa", "europe", "china", "india", "japan", "uae"]
 MissionType = Literal["flyby", "orbiter", "lander", "impactor", "rover", "penetrator", "sample-return"]
 Outcome = Literal["success", "partial", "failure"]
+COSPAR = re.compile(r"^\d{4}-\d{3}[A-Z]{1,3}$")
 
 
 def _slug(value: str) -> str:
@@ -31,6 +33,12 @@ def _slug(value: str) -> str:
 def _url(value: str) -> str:
     if not value.startswith(("https://", "http://")):
         raise ValueError(f"'{value}' is not an absolute http(s) URL")
+    return value
+
+
+def _cospar(value: str) -> str:
+    if not COSPAR.match(value):
+        raise ValueError(f"'{value}' is not a COSPAR ID like 1971-049A")
     return value
 
 
@@ -76,8 +84,8 @@ class Event(Model):
 
 
 class LandingSite(Model):
-    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
-    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    lat: Annotated[float, Field(ge=-90, le=90, strict=True)] | None = None  # strict: `yes` is not a latitude
+    lon: Annotated[float, Field(ge=-180, le=180, strict=True)] | None = None
     name: Text
     kind: Literal["landing", "impact"] = "landing"
     note: str | None = None
@@ -98,7 +106,7 @@ class Mission(Model):
     aliases: tuple[Text, ...] = ()
     name_ru: Text | None = None
     designation: Text | None = None
-    cospar_id: Annotated[str, Field(pattern=r"^\d{4}-\d{3}[A-Z]{1,3}$")] | None = None
+    cospar_id: Annotated[str, AfterValidator(_cospar)] | None = None
     program: Program
     partners: tuple[Program, ...] = ()
     type: Annotated[tuple[MissionType, ...], Field(min_length=1)]
@@ -205,7 +213,8 @@ def _validate_sources(doc: YamlDoc | None, errors: list[ContentError]) -> dict[s
         if not SLUG.match(key):
             errors.append(ContentError(doc.where((key,), key=True), f"source key '{key}' is not a slug"))
             continue
-        entry = _validate(YamlDoc(doc.path, value, _sub(doc.marks, key), _sub(doc.key_marks, key)), SourceEntry, errors)
+        sub = YamlDoc(doc.path, value, _sub(doc.marks, key), _sub(doc.key_marks, key))
+        entry = _validate(sub, SourceEntry, errors, prefix=(key,))
         if entry:
             out[key] = entry
     return out
@@ -215,20 +224,22 @@ def _sub(marks: dict, key: str) -> dict:
     return {loc[1:]: mark for loc, mark in marks.items() if loc[:1] == (key,)}
 
 
-def _validate(doc: YamlDoc, model: type[Model], errors: list[ContentError]):
+def _validate(doc: YamlDoc, model: type[Model], errors: list[ContentError], prefix: tuple[str, ...] = ()):
+    """`prefix` names where `doc` sits in its file (a source key), for the messages."""
     if not isinstance(doc.data, dict):
-        errors.append(ContentError(doc.where(), f"expected a mapping of fields, got {_kind(doc.data)}"))
+        label = "".join(f"{p}: " for p in prefix)
+        errors.append(ContentError(doc.where(), f"{label}expected a mapping of fields, got {_kind(doc.data)}"))
         return None
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        errors.extend(_explain(doc, model, e) for e in exc.errors())
+        errors.extend(_explain(doc, model, e, prefix) for e in exc.errors())
         return None
 
 
-def _explain(doc: YamlDoc, model: type[Model], err: dict) -> ContentError:
+def _explain(doc: YamlDoc, model: type[Model], err: dict, prefix: tuple[str, ...] = ()) -> ContentError:
     loc = tuple(err["loc"])
-    name = ".".join(str(p) for p in loc)
+    name = ".".join(str(p) for p in prefix + loc)
     kind = err["type"]
     if kind == "missing":
         return ContentError(doc.where(loc[:-1]), f"missing required field '{name}'")
@@ -240,14 +251,23 @@ def _explain(doc: YamlDoc, model: type[Model], err: dict) -> ContentError:
     if kind == "literal_error":
         got = err.get("input")
         return ContentError(doc.where(loc), f"{name}: '{got}' is not one of {err['ctx']['expected']}")
-    message = err["msg"].removeprefix("Value error, ")
-    if kind in ("tuple_type", "list_type"):
-        message = f"expected a list, got {_kind(err.get('input'))}"
-    elif kind in ("model_type", "dict_type"):
-        message = f"expected a mapping of fields, got {_kind(err.get('input'))}"
-    elif kind == "string_type":
-        message = f"expected text, got {_kind(err.get('input'))}"
-    return ContentError(doc.where(loc), f"{name}: {message}")
+    return ContentError(doc.where(loc), f"{name}: {_message(err)}")
+
+
+def _message(err: dict) -> str:
+    """Pydantic's message, reworded for authors where it speaks of Python types."""
+    got, limits = _kind(err.get("input")), err.get("ctx") or {}
+    expected = {"tuple": "a list", "list": "a list", "model": "a mapping of fields", "dict": "a mapping of fields"}
+    expected |= {"string": "text", "float": "a number", "int": "a whole number", "bool": "true or false"}
+    kind, _, problem = err["type"].partition("_")
+    if kind in expected and problem in ("type", "parsing"):
+        return f"expected {expected[kind]}, got {got}"
+    if err["type"] in ("string_too_short", "too_short"):
+        return "must not be empty"
+    if err["type"] in ("greater_than_equal", "less_than_equal"):
+        bound = f"at least {limits.get('ge')}" if "ge" in limits else f"at most {limits.get('le')}"
+        return f"must be {bound}, got {err.get('input')}"
+    return err["msg"].removeprefix("Value error, ")
 
 
 def _fields(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -274,5 +294,5 @@ def _inner_model(annotation) -> type[BaseModel] | None:
 
 
 def _kind(value: object) -> str:
-    names = {list: "a list", dict: "a mapping", str: "text", int: "a number", float: "a number"}
+    names = {list: "a list", dict: "a mapping", str: "text", int: "a number", float: "a number", bool: "true/false"}
     return names.get(type(value), "nothing" if value is None else type(value).__name__)

@@ -80,6 +80,9 @@ class PageResolver:
         text = escape(detail) if detail else escape(mission.data.name)
         return f'<a class="mission-link" href="{self.urls.path(mission.url)}">{text}</a>'
 
+    def site_url(self, path: str) -> str:
+        return self.urls.path(path)
+
     def cite(self, keys: list[str]) -> str:
         links = [f'<a href="#source-{k}" aria-label="source {self.numbers[k]}">{self.numbers[k]}</a>' for k in keys]
         return f'<sup class="cite">[{", ".join(links)}]</sup>'

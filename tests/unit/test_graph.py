@@ -89,3 +89,13 @@ def test_unused_sources_warn():
     sources = "src: {title: T, publisher: P, url: 'https://e.org/'}\nlonely: {title: T, publisher: P, url: 'https://e.org/'}\n"
     _, problems = graph({"a": mission_yaml("A")}, sources=sources)
     assert "content/sources.yaml:2:1: warning: source 'lonely' is never cited" in problems
+
+
+def test_site_links_must_name_a_page():
+    body = "[ok](/timeline/) [ok](/missions/a/) [bad](/nowhere/)\n"
+    _, problems = graph({"a": mission_yaml("A")}, {"01-one": chapter_md("One", body + "[[a]] [@src]")})
+    errors = [p for p in problems if ": error: " in p]
+    assert errors == [
+        "content/chapters/01-one.md:5:43: error: link to /nowhere/ matches no page of this site"
+        " (site links start with / and name a page, e.g. /timeline/)"
+    ]

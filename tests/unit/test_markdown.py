@@ -99,3 +99,14 @@ def test_words_are_counted_and_images_without_alt_found(md):
 def test_unclosed_wikilink_is_plain_text(md):
     doc = parse(md, "[[mars-3 and more")
     assert doc.refs == ()
+
+
+def test_site_links_are_recorded_and_rewritten_by_the_resolver(md):
+    class Resolver(FakeResolver):
+        def site_url(self, path):
+            return "/base" + path
+
+    doc = parse(md, "See [the timeline](/timeline/#w) and [out](https://example.org/).", first_line=2)
+    assert [(r.kind, r.target, r.line, r.col) for r in doc.refs] == [("link", "/timeline/#w", 2, 20)]
+    html = render(md, doc, Resolver())
+    assert 'href="/base/timeline/#w"' in html and 'href="https://example.org/"' in html
