@@ -16,26 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-WORDS = (
-    "orbit probe signal engine launch window rocket stage booster lander orbiter rover camera antenna radio "
-    "telemetry command station tracking network dust storm crater plain valley ridge surface atmosphere pressure "
-    "temperature descent parachute heat shield retrorocket thruster propellant oxidiser valve pump turbine bearing "
-    "module panel battery power solar array instrument spectrometer magnetometer photometer radiometer experiment "
-    "data image frame scan line transmission channel contact silence failure success record archive report "
-    "engineer designer bureau ministry committee director team crew controller programme plan schedule season "
-    "year month day hour minute second distance speed course correction trajectory transfer approach encounter "
-    "arrival departure flight cruise mission attempt series design version model twin companion pair fleet "
-    "the a an of to in on at by for with from into over under after before during between against without "
-    "was were is are had has been would could should might must will did not never still again then later "
-    "first second third last next early late long short new old small large heavy light bright dark cold "
-    "quiet careful brief steady sudden partial complete public secret known unknown official western soviet"
-).split()
+WORDS = ["orbit", "probe", "signal", "engine", "launch", "window", "rocket", "stage", "booster", "lander", "orbiter", "rover", "camera", "antenna", "radio", "telemetry", "command", "station", "tracking", "network", "dust", "storm", "crater", "plain", "valley", "ridge", "surface", "atmosphere", "pressure", "temperature", "descent", "parachute", "heat", "shield", "retrorocket", "thruster", "propellant", "oxidiser", "valve", "pump", "turbine", "bearing", "module", "panel", "battery", "power", "solar", "array", "instrument", "spectrometer", "magnetometer", "photometer", "radiometer", "experiment", "data", "image", "frame", "scan", "line", "transmission", "channel", "contact", "silence", "failure", "success", "record", "archive", "report", "engineer", "designer", "bureau", "ministry", "committee", "director", "team", "crew", "controller", "programme", "plan", "schedule", "season", "year", "month", "day", "hour", "minute", "second", "distance", "speed", "course", "correction", "trajectory", "transfer", "approach", "encounter", "arrival", "departure", "flight", "cruise", "mission", "attempt", "series", "design", "version", "model", "twin", "companion", "pair", "fleet", "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "over", "under", "after", "before", "during", "between", "against", "without", "was", "were", "is", "are", "had", "has", "been", "would", "could", "should", "might", "must", "will", "did", "not", "never", "still", "again", "then", "later", "first", "second", "third", "last", "next", "early", "late", "long", "short", "new", "old", "small", "large", "heavy", "light", "bright", "dark", "cold", "quiet", "careful", "brief", "steady", "sudden", "partial", "complete", "public", "secret", "known", "unknown", "official", "western", "soviet"]
 PROGRAMS = ("soviet", "russia", "usa", "europe", "china", "india", "japan", "uae")
 PROGRAM_LABELS = ("Soviet Union", "Russia", "United States", "Europe", "China", "India", "Japan", "United Arab Emirates")
 TYPES = ("flyby", "orbiter", "lander", "impactor", "rover", "penetrator")
 OUTCOMES = ("success", "partial", "failure")
 OUTCOME_LABELS = ("Success", "Partial success", "Failure")
-MONTHS = ("January February March April May June July August September October November December").split()
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 BASE_URL = "https://example.org/bench/"
 
 

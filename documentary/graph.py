@@ -192,7 +192,7 @@ class _RefChecker:
         if ref.target in self.broken:
             return None  # its own errors are reported; don't add one per mention
         if ref.target not in self.missions:
-            return _unknown("mission", ref.target, self.missions) + f" in {ref.raw}"
+            return _unknown("mission", ref.target, self.missions, f" in {ref.raw}")
         if ref.kind == "fact":
             return facts.path_problem(self.missions[ref.target].data, ref.detail or "")
         return None
@@ -206,9 +206,9 @@ def _link_problem(href: str, targets: set[str]) -> str | None:
     return f"link to {href} matches no page of this site (site links start with / and name a page, e.g. /timeline/)"
 
 
-def _unknown(what: str, name: str, known) -> str:
+def _unknown(what: str, name: str, known, where: str = "") -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
-    return f"unknown {what} '{name}'" + (f"; did you mean '{close[0]}'?" if close else "")
+    return f"unknown {what} '{name}'{where}" + (f"; did you mean '{close[0]}'?" if close else "")
 
 
 def _check_mission(mission: MissionDoc, sources: dict[str, SourceEntry], errors: list[ContentError]) -> None:
@@ -217,7 +217,8 @@ def _check_mission(mission: MissionDoc, sources: dict[str, SourceEntry], errors:
         if key not in sources:
             errors.append(ContentError(doc.where(("sources", index)), _unknown("source key", key, sources)))
     if not data.sources:
-        errors.append(ContentError(doc.where(), f"mission '{mission.slug}' lists no sources", "warning"))
+        at = doc.where(("sources",))  # the empty list if there is one, else the top of the file
+        errors.append(ContentError(at, f"mission '{mission.slug}' lists no sources", "warning"))
     seen: dict[str, int] = {}
     for index, event in enumerate(data.events):
         if event.id and event.id in seen:

@@ -80,6 +80,18 @@ class _YamlProblem(Exception):
         self.mark = (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+class _AliasFound(_YamlProblem):
+    """The composed tree has lost where the alias was written; `_first_alias` finds it again."""
+
+
+def _first_alias(text: str) -> tuple[Mark, str]:
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+            return mark, f"YAML aliases (*{event.anchor}) are not allowed in content files; write the value out"
+    raise AssertionError("an alias was composed but not parsed")  # pragma: no cover
+
+
 def decode(path: str, raw: bytes) -> tuple[str | None, list[ContentError]]:
     """UTF-8 without a byte-order mark; a bad byte is reported with its line and offset."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -115,7 +127,8 @@ def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[YamlDoc | No
     try:
         data = builder.build(node, ())
     except _YamlProblem as exc:
-        return None, [error(path, exc.mark[0] + line_offset, exc.mark[1], str(exc))]
+        (line, col), message = _first_alias(text) if isinstance(exc, _AliasFound) else (exc.mark, str(exc))
+        return None, [error(path, line + line_offset, col, message)]
     problems = [error(path, line, col, msg) for (line, col), msg in builder.problems]
     return YamlDoc(path, data, builder.marks, builder.key_marks, text), problems
 
@@ -173,7 +186,7 @@ class _Builder:
 
     def build(self, node: yaml.Node, loc: Loc, at: yaml.Node | None = None) -> Any:
         if id(node) in self.seen:  # an alias: refusing them also defeats "billion laughs"
-            raise _YamlProblem(at or node, "YAML aliases (*name) are not allowed in content files")
+            raise _AliasFound(at or node, "YAML aliases (*name) are not allowed in content files")
         self.seen.add(id(node))
         if len(loc) > MAX_YAML_DEPTH:
             raise _YamlProblem(node, f"values are nested more than {MAX_YAML_DEPTH} levels deep")

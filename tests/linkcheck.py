@@ -59,7 +59,7 @@ def _check(root, base_path, base_url, page_url, link, pages) -> str | None:
     parts = urlsplit(link)
     if parts.scheme in ("http", "https") and not link.startswith(base_url):
         return None  # external: checked by hand, never fetched in tests
-    url = urljoin(page_url, link if not link.startswith(base_url) else link[len(base_url) - len(base_path):])
+    url = urljoin(page_url, link if not link.startswith(base_url) else link[len(base_url) - len(base_path) :])
     parts = urlsplit(url)
     target = target_file(root, base_path, parts.path)
     if target is None:

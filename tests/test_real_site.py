@@ -28,9 +28,21 @@ def test_every_chapter_and_page_kind_exists(built):
     chapters = sorted(p.stem.split("-", 1)[1] for p in (ROOT / "content" / "chapters").glob("*.md"))
     assert len(chapters) == 5
     assert [c for c in chapters if not (built / "chapters" / c / "index.html").is_file()] == []
-    for name in ("index.html", "404.html", "timeline/index.html", "sources/index.html", "search/index.html",
-                 "missions/index.html", "chapters/index.html", "sitemap.xml", "robots.txt", "feed.xml",
-                 "about/index.html", "method/index.html", "claims/index.html"):
+    for name in (
+        "index.html",
+        "404.html",
+        "timeline/index.html",
+        "sources/index.html",
+        "search/index.html",
+        "missions/index.html",
+        "chapters/index.html",
+        "sitemap.xml",
+        "robots.txt",
+        "feed.xml",
+        "about/index.html",
+        "method/index.html",
+        "claims/index.html",
+    ):
         assert (built / name).is_file(), name
 
 
@@ -42,7 +54,9 @@ def test_the_link_checker_itself_catches_a_broken_link(built, tmp_path):
     page = built / "about" / "index.html"
     original = page.read_text()
     try:
-        page.write_text(original.replace("</main>", '<a href="/soviet-mars/nowhere/">x</a><a href="#nope">y</a></main>'))
+        page.write_text(
+            original.replace("</main>", '<a href="/soviet-mars/nowhere/">x</a><a href="#nope">y</a></main>')
+        )
         problems = broken_links(built, BASE_URL)
     finally:
         page.write_text(original)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from documentary.load import RawContent, parse_markdown_file, parse_yaml
 from documentary.models import validate
 
-SITE = (
-    "title: T\ndescription: D\nbase_url: https://example.org/sub/\nauthor: A\nlicence: L\nupdated: 2024-01-01\n"
-)
+SITE = "title: T\ndescription: D\nbase_url: https://example.org/sub/\nauthor: A\nlicence: L\nupdated: 2024-01-01\n"
 
 
 def mission_yaml(name: str, date: str = "1971-05-28", program: str = "soviet", extra: str = "") -> str:
@@ -22,12 +20,18 @@ def chapter_md(title: str, body: str) -> str:
     return f"---\ntitle: {title}\nsummary: S.\n---\n{body}"
 
 
-def content(missions: dict[str, str], chapters: dict[str, str] | None = None, pages: dict[str, str] | None = None,
-            sources: str = "src: {title: T, publisher: P, url: 'https://example.org/s'}\n"):
+def content(
+    missions: dict[str, str],
+    chapters: dict[str, str] | None = None,
+    pages: dict[str, str] | None = None,
+    sources: str = "src: {title: T, publisher: P, url: 'https://example.org/s'}\n",
+):
     """Parse and validate; returns (Content, problems as strings)."""
     site, _ = parse_yaml("content/site.yaml", SITE)
     source_doc, _ = parse_yaml("content/sources.yaml", sources)
-    mission_docs = tuple((slug, parse_yaml(f"content/missions/{slug}.yaml", text)[0]) for slug, text in missions.items())
+    mission_docs = tuple(
+        (slug, parse_yaml(f"content/missions/{slug}.yaml", text)[0]) for slug, text in missions.items()
+    )
     chapter_docs = tuple(
         parse_markdown_file(f"content/chapters/{name}.md", name.split("-", 1)[1], text, int(name.split("-")[0]))[0]
         for name, text in (chapters or {}).items()

@@ -25,8 +25,10 @@ def test_content_errors_exit_1_with_one_line_each(site_copy, monkeypatch, capsys
     monkeypatch.chdir(site_copy)
     assert main(["check"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert "content/missions/beta-2.yaml:8:23: error: events.0.date: invalid date '1971-13-02': " \
+    assert (
+        "content/missions/beta-2.yaml:8:23: error: events.0.date: invalid date '1971-13-02': "
         "month 13 is not between 1 and 12" in err
+    )
     assert err[-1] == "1 error"
 
 

@@ -21,15 +21,22 @@ def test_launch_windows_follow_the_synodic_period():
 
 
 def test_missions_are_ordered_by_launch_and_grouped_by_window():
-    site, _ = graph({"b": mission_yaml("B", "1971-05-30"), "a": mission_yaml("A", "1971-05-19"),
-                     "c": mission_yaml("C", "1960-10-10")})
+    site, _ = graph(
+        {
+            "b": mission_yaml("B", "1971-05-30"),
+            "a": mission_yaml("A", "1971-05-19"),
+            "c": mission_yaml("C", "1960-10-10"),
+        }
+    )
     assert [m.slug for m in site.missions] == ["c", "a", "b"]
     assert [(w.label, w.missions) for w in site.windows] == [("October 1960", ("c",)), ("May 1971", ("a", "b"))]
 
 
 def test_backlinks_and_citation_numbers():
     chapters = {"01-one": chapter_md("One", "About [[a]] [@src].\n"), "02-two": chapter_md("Two", "No links.\n")}
-    site, problems = graph({"a": mission_yaml("A"), "b": mission_yaml("B", extra="description: See [[a]].\n")}, chapters)
+    site, problems = graph(
+        {"a": mission_yaml("A"), "b": mission_yaml("B", extra="description: See [[a]].\n")}, chapters
+    )
     a = site.mission("a")
     assert [(link.title, link.url) for link in a.backlinks] == [("One", "chapters/one/"), ("B", "missions/b/")]
     assert [c.number for c in site.chapters[0].citations] == [1]
@@ -73,9 +80,14 @@ def test_duplicate_event_ids_and_bad_unconfirmed_fields():
 def test_pages_cannot_take_reserved_slugs_and_static_files_cannot_overwrite_pages():
     pages = {"timeline": "---\ntitle: T\n---\nx\n"}
     _, problems = graph({"a": mission_yaml("A")}, pages=pages, static=("missions/a/index.html", "css/site.css"))
-    assert "content/pages/timeline.md:1:1: error: page slug 'timeline' is reserved for the site's own /timeline/" in problems
-    assert "static/missions/a/index.html:1:1: error: static file would overwrite the generated page" \
+    assert (
+        "content/pages/timeline.md:1:1: error: page slug 'timeline' is reserved for the site's own /timeline/"
+        in problems
+    )
+    assert (
+        "static/missions/a/index.html:1:1: error: static file would overwrite the generated page"
         " /missions/a/index.html" in problems
+    )
     assert not any("css/site.css" in p for p in problems)
 
 

@@ -1,6 +1,7 @@
 """models.py and dates.py: typed content and one clear message per problem."""
 
 import pytest
+from pydantic import ValidationError
 
 from documentary.dates import PartialDate, parse_date, parse_time
 from documentary.load import RawContent, parse_yaml
@@ -74,7 +75,7 @@ def test_a_valid_mission_validates_and_is_frozen():
     assert problems == []
     mission = content.missions[0].data
     assert mission.launch.date == PartialDate(1971, 5, 28)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         mission.name = "changed"
 
 
@@ -95,9 +96,7 @@ def test_unknown_nested_field_suggests_from_the_nested_model():
 
 def test_enum_lists_the_allowed_values():
     _, problems = check(MISSION.replace("outcome: partial", "outcome: mixed"))
-    assert problems == [
-        "m.yaml:9:10: error: outcome: 'mixed' is not one of 'success', 'partial' or 'failure'"
-    ]
+    assert problems == ["m.yaml:9:10: error: outcome: 'mixed' is not one of 'success', 'partial' or 'failure'"]
 
 
 def test_missing_field_is_reported_at_its_parent():

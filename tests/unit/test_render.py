@@ -65,8 +65,18 @@ def test_the_real_templates_render_every_output():
 def templates(tmp_path):
     def make(files):
         folder = tmp_path / "templates"
-        for name in ("index", "404", "chapters", "missions", "timeline", "sources", "search", "chapter", "page",
-                     "mission"):
+        for name in (
+            "index",
+            "404",
+            "chapters",
+            "missions",
+            "timeline",
+            "sources",
+            "search",
+            "chapter",
+            "page",
+            "mission",
+        ):
             (folder / f"{name}.html").parent.mkdir(parents=True, exist_ok=True)
             (folder / f"{name}.html").write_text("ok {{ output }}\n")
         for name in ("sitemap.xml", "robots.txt", "feed.xml"):
