@@ -105,10 +105,10 @@ def _side(mission: MissionNode) -> str:
 # --- Mars map ------------------------------------------------------------------------------
 
 MAP_SCALE = 2.0  # SVG units per degree
-MAP_PLOT = Box(56, 16, 360 * MAP_SCALE, 180 * MAP_SCALE)
-MAP_SIZE = (MAP_PLOT.x + MAP_PLOT.w + 16, MAP_PLOT.y + MAP_PLOT.h + 52)
+MAP_PLOT = Box(66, 16, 360 * MAP_SCALE, 180 * MAP_SCALE)
+MAP_SIZE = (MAP_PLOT.x + MAP_PLOT.w + 30, MAP_PLOT.y + MAP_PLOT.h + 76)
 LABEL_SIZE = 13  # font size of site labels, matched in site.css
-CHAR_WIDTH = 7.2  # a generous average advance for LABEL_SIZE text
+CHAR_WIDTH = 8.4  # a generous average advance for bold LABEL_SIZE text, even in wide fallback fonts
 
 
 def located_sites(site: Site) -> tuple[MissionNode, ...]:
@@ -151,7 +151,7 @@ def mission_map(mission: MissionNode) -> Markup:
     word = "impact" if place.kind == "impact" else "landing"
     title = f"Where {mission.data.name} reached Mars"
     desc = f"A latitude and longitude grid of Mars marking the {word} site, {place.name}, at {_coords(mission)}."
-    return _svg("site-map", MAP_SIZE, title, desc, [*_map_grid(), *_map_sites((mission,), 1.5)], "map")
+    return _svg("site-map", MAP_SIZE, title, desc, [*_map_grid(), *_map_sites((mission,), 1.5)], "site")
 
 
 def _coords(mission: MissionNode) -> str:
@@ -192,7 +192,7 @@ def _map_sites(missions: Iterable[MissionNode], scale: float = 1.0) -> list[str]
         kind = mission.data.landing_site.kind
         marks.append(_site_mark(kind, x, y, 6 * scale, _side(mission)))
         text = site_label(mission)
-        box, anchor = place_label(x, y, len(text) * CHAR_WIDTH, taken, 8 * scale)
+        box, anchor = place_label(x, y, len(text) * CHAR_WIDTH * scale, taken, 8 * scale, LABEL_SIZE * scale)
         taken.append(box)
         tx = box.x if anchor == "start" else box.x + box.w if anchor == "end" else box.x + box.w / 2
         labels.append(_text(tx, box.y + box.h - 4, text, "site-label", anchor))
@@ -207,9 +207,11 @@ def _site_mark(kind: str, x: float, y: float, r: float, side: str) -> str:
     return f'<path d="{d}" class="site site-landing {side}"/>'
 
 
-def place_label(x: float, y: float, width: float, taken: list[Box], gap: float) -> tuple[Box, str]:
+def place_label(
+    x: float, y: float, width: float, taken: list[Box], gap: float, size: float = LABEL_SIZE
+) -> tuple[Box, str]:
     """The first of right, left, above, below that stays on the map and clear of earlier labels."""
-    h = LABEL_SIZE + 4
+    h = size + 4
     candidates = [
         (Box(x + gap, y - h / 2, width, h), "start"),
         (Box(x - gap - width, y - h / 2, width, h), "end"),
@@ -224,7 +226,7 @@ def place_label(x: float, y: float, width: float, taken: list[Box], gap: float) 
 
 
 def _map_legend() -> list[str]:
-    y = MAP_PLOT.y + MAP_PLOT.h + 38
+    y = MAP_PLOT.y + MAP_PLOT.h + 66
     x = MAP_PLOT.x
     return [
         _site_mark("landing", x + 6, y - 4, 6, "soviet"),
@@ -282,12 +284,13 @@ def window_chart(site: Site) -> Markup:
     rows = window_counts(site)
     up = max((sum(r.soviet.values()) for r in rows), default=1)
     down = max((sum(r.other.values()) for r in rows), default=1)
-    axis = 44 + up * BAR_UNIT
-    size = (CHART_LEFT + COLUMN * len(rows) + 8, axis + down * BAR_UNIT + 64)
-    body = [*_chart_sides(axis, down, size[0])]
+    axis = 28 + up * BAR_UNIT
+    years = axis + down * BAR_UNIT + 40  # below the counts under the lowest bars
+    size = (CHART_LEFT + COLUMN * len(rows) + 8, years + 42)
+    body = [*_chart_sides(axis, size[0])]
     for index, row in enumerate(rows):
-        body += _window_column(row, CHART_LEFT + COLUMN * index, axis, size[1] - 40)
-    body += _outcome_legend(size[1] - 12)
+        body += _window_column(row, CHART_LEFT + COLUMN * index, axis, years)
+    body += _outcome_legend(years + 32)
     return _svg(
         "window-chart", size, "Attempts and outcomes in each Mars launch window", _window_desc(rows), body, "windows"
     )
@@ -311,7 +314,7 @@ def _phrase(counts: dict[str, int]) -> str:
     return f"{total} ({detail})"
 
 
-def _chart_sides(axis: float, down: int, width: float) -> list[str]:
+def _chart_sides(axis: float, width: float) -> list[str]:
     return [
         _line(CHART_LEFT - 8, axis, width - 8, axis, "axis-line"),
         _text(CHART_LEFT - 14, axis - 24, "Soviet Union", "side-label", "end"),
@@ -321,7 +324,7 @@ def _chart_sides(axis: float, down: int, width: float) -> list[str]:
     ]
 
 
-def _window_column(row: WindowCount, left: float, axis: float, bottom: float) -> list[str]:
+def _window_column(row: WindowCount, left: float, axis: float, years: float) -> list[str]:
     x = left + (COLUMN - BAR_WIDTH) / 2
     parts = _stack(row.soviet, x, axis, -1, "soviet") + _stack(row.other, x, axis, 1, "other")
     up, down = sum(row.soviet.values()), sum(row.other.values())
@@ -329,7 +332,7 @@ def _window_column(row: WindowCount, left: float, axis: float, bottom: float) ->
         parts.append(_text(x + BAR_WIDTH / 2, axis - up * BAR_UNIT - 6, str(up), "count"))
     if down:
         parts.append(_text(x + BAR_WIDTH / 2, axis + down * BAR_UNIT + 16, str(down), "count"))
-    parts.append(_text(x + BAR_WIDTH / 2, bottom + 20, str(row.year), "tick"))
+    parts.append(_text(x + BAR_WIDTH / 2, years, str(row.year), "tick"))
     return parts
 
 
@@ -372,11 +375,12 @@ def timeline_overview(site: Site) -> Markup:
     up = max((len(v) for (_, side), v in stacks.items() if side == "soviet"), default=1)
     down = max((len(v) for (_, side), v in stacks.items() if side == "other"), default=1)
     axis = 20 + up * MARK_STEP
-    size = (TIMELINE_LEFT + (last - first) * YEAR_WIDTH + 24, axis + down * MARK_STEP + 64)
-    body = _chart_sides_compact(axis) + _year_axis(first, last, axis, size[1] - 34)
+    bottom = axis + down * MARK_STEP + 14
+    size = (TIMELINE_LEFT + (last - first) * YEAR_WIDTH + 24, bottom + 60)
+    body = _chart_sides_compact(axis) + _year_axis(first, last, axis, bottom)
     for (year, side), missions in sorted(stacks.items()):
         body += _year_marks(missions, _year_x(year, first), axis, 1 if side == "other" else -1)
-    body += _outcome_legend(size[1] - 10, blocks=False)
+    body += _outcome_legend(bottom + 46, blocks=False)
     return _svg(
         "timeline-overview", size, "Every mission by launch year", _timeline_desc(site, first, last), body, "overview"
     )

@@ -79,7 +79,8 @@ def _run(args: argparse.Namespace, project: Path) -> int:
     if args.command == "serve":
         from .serve import serve
 
-        return serve(options, Path(args.out), protected(options, project), args.host, args.port, args.open)
+        out, keep = Path(args.out), protected(options, project)
+        return serve(options, out, keep, args.host, args.port, args.open, args.quiet, args.verbose)
     progress = _progress(args)
     started = time.perf_counter()
     if args.command == "check":
@@ -90,6 +91,9 @@ def _run(args: argparse.Namespace, project: Path) -> int:
     result = build(options, Path(args.out), protected(options, project), progress)
     report(result.warnings)
     total = len(result.pages) + len(result.static_files)
+    if args.verbose and not args.quiet:
+        for name in sorted([*result.pages, *result.static_files]):
+            print(f"  wrote {name}", file=sys.stderr)
     _say(args, f"built {total} files into {args.out} in {time.perf_counter() - started:.2f} s")
     return EXIT_OK
 

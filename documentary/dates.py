@@ -48,6 +48,8 @@ def parse_date(value: object) -> PartialDate:
     if not match:
         raise ValueError(f"invalid date '{text}': write it as YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(g) if g else 0 for g in match.groups())
+    if year < 1:  # Python's dates, and the calendar, start at year 1
+        raise ValueError(f"invalid date '{text}': there is no year 0")
     if match.group(2) and not 1 <= month <= 12:
         raise ValueError(f"invalid date '{text}': month {month} is not between 1 and 12")
     if match.group(3):
@@ -66,7 +68,7 @@ def parse_day(value: object) -> PartialDate:
 
 def parse_time(value: object) -> str:
     if not isinstance(value, str) or not _TIME.match(value.strip()):
-        shown = value if isinstance(value, str) else _kind(value)
+        shown = value if isinstance(value, str | int | float) else _kind(value)
         raise ValueError(f'invalid time \'{shown}\': write it quoted as "HH:MM" or "HH:MM:SS" (UTC)')
     return value.strip()
 

@@ -5,20 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from markdown_it import MarkdownIt
 
 from . import facts
+from .bodies import ParseJob, parse_each
 from .errors import ContentError, Source, error, warning
 from .load import YamlDoc
-from .markdown import Doc, Ref, parse
+from .markdown import Doc, Ref
 from .models import Content, MissionDoc, SiteConfig, SourceEntry, TextDoc
 
 SYNODIC_DAYS = 779.94
 WINDOW_EPOCH = dt.date(2020, 7, 30)
 RESERVED = {"chapters", "missions", "timeline", "sources", "search", "404", "pagefind", "css", "js", "img"}
 WORDS_PER_MINUTE = 220
+PLACEHOLDER = re.compile(r"\bTODO\b")
+PLACEHOLDER_MESSAGE = "TODO placeholder: replace it before publishing"
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,7 @@ class Site:
     def mission(self, slug: str) -> MissionNode:
         return self._by_slug[slug]
 
-    @property
+    @cached_property  # built once: templates and resolvers look missions up thousands of times
     def _by_slug(self) -> dict[str, MissionNode]:
         return {m.slug: m for m in self.missions}
 
@@ -112,15 +118,17 @@ def window_of(launch: dt.date) -> int:
     return round((launch - WINDOW_EPOCH).days / SYNODIC_DAYS)
 
 
+ParseAll = Callable[[list[ParseJob]], list[Doc]]
+
+
 def build_graph(
-    content: Content, md: MarkdownIt, static_files: tuple[str, ...] = ()
+    content: Content, md: MarkdownIt, static_files: tuple[str, ...] = (), parse_all: ParseAll | None = None
 ) -> tuple[Site, list[ContentError]]:
+    """`parse_all` parses every body in one call (the pipeline passes one that uses the cache and every core)."""
     errors: list[ContentError] = []
     missions = {m.slug: m for m in sorted(content.missions, key=_launch_order)}
     checker = _RefChecker(missions, content.sources, errors, content.invalid_missions)
-    chapters = [(c, _parse_text(md, c)) for c in content.chapters]
-    pages = [(p, _parse_text(md, p)) for p in content.pages]
-    descriptions = {slug: _parse_description(md, m) for slug, m in missions.items()}
+    chapters, pages, descriptions = _parse_bodies(content, missions, parse_all or (lambda jobs: parse_each(md, jobs)))
     for mission in missions.values():
         _check_mission(mission, content.sources, errors)
     chapter_nodes = _chapter_nodes(chapters, content.sources)
@@ -135,6 +143,7 @@ def build_graph(
             checker.check(missions[slug].doc.path, body.refs)
     _check_collisions(content, static_files, errors)
     _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
+    _warn_placeholders(content, errors)
     site = Site(
         config=content.site,
         chapters=chapter_nodes,
@@ -153,17 +162,28 @@ def _launch_order(mission: MissionDoc) -> tuple:
     return (launch.date, launch.time or "", mission.slug)
 
 
-def _parse_text(md: MarkdownIt, text: TextDoc) -> Doc:
-    return parse(md, text.file.body, text.file.body_line)
+def _parse_bodies(content: Content, missions: dict[str, MissionDoc], parse_all: ParseAll):
+    """Every chapter, page and mission description parsed in one batch, so it can be spread over cores."""
+    texts = content.chapters + content.pages
+    described = [slug for slug, m in missions.items() if m.data.description.strip()]
+    docs = parse_all([_text_job(t) for t in texts] + [_description_job(missions[s]) for s in described])
+    count = len(content.chapters)
+    chapters = list(zip(content.chapters, docs[:count], strict=True))
+    pages = list(zip(content.pages, docs[count : len(texts)], strict=True))
+    descriptions: dict[str, Doc | None] = dict.fromkeys(missions)
+    descriptions.update(zip(described, docs[len(texts) :], strict=True))
+    return chapters, pages, descriptions
 
 
-def _parse_description(md: MarkdownIt, mission: MissionDoc) -> Doc | None:
+def _text_job(text: TextDoc) -> ParseJob:
+    return ParseJob(text.file.body, text.file.body_line)
+
+
+def _description_job(mission: MissionDoc) -> ParseJob:
     text = mission.data.description
-    if not text.strip():
-        return None
     line = mission.doc.where(("description",)).line
     block = "\n" in text.strip() or mission.doc.text.split("\n")[line - 1].rstrip().endswith(("|", ">", "|-", ">-"))
-    return parse(md, text, line + 1 if block else line, mission.doc.text)
+    return ParseJob(text, line + 1 if block else line, mission.doc.text)
 
 
 class _RefChecker:
@@ -261,15 +281,11 @@ def _chapter_nodes(chapters: list[tuple[TextDoc, Doc]], sources) -> tuple[TextNo
 
 def _mission_nodes(missions, descriptions, texts: tuple[TextNode, ...], sources) -> tuple[MissionNode, ...]:
     nodes = []
+    mentions = _backlinks(missions, descriptions, texts)
     for slug, mission in missions.items():
         body = descriptions[slug]
         keys = _cited(body) + list(mission.data.sources)
-        backlinks = [Link(t.title, t.url) for t in texts if _mentions(t.body, slug)]
-        backlinks += [
-            Link(other.data.name, f"missions/{s}/")
-            for s, other in missions.items()
-            if s != slug and _mentions(descriptions[s], slug)
-        ]
+        backlinks = mentions[slug]
         window = window_of(mission.data.launch.date.as_date())
         nodes.append(
             MissionNode(mission, body, f"missions/{slug}/", window, _citations(keys, sources), tuple(backlinks))
@@ -277,8 +293,26 @@ def _mission_nodes(missions, descriptions, texts: tuple[TextNode, ...], sources)
     return tuple(nodes)
 
 
-def _mentions(body: Doc | None, slug: str) -> bool:
-    return bool(body) and any(r.kind in ("mission", "fact") and r.target == slug for r in body.refs)
+def _backlinks(missions, descriptions, texts: tuple[TextNode, ...]) -> dict[str, list[Link]]:
+    """Who mentions each mission: chapters and pages, then other missions, each once, in order.
+
+    One pass over every reference: asking each mission "who mentions me?" would grow with the square of the site.
+    """
+    links: dict[str, list[Link]] = {slug: [] for slug in missions}
+    for text in texts:
+        for slug in _mentioned(text.body):
+            if slug in links:
+                links[slug].append(Link(text.title, text.url))
+    for source, body in descriptions.items():
+        for slug in _mentioned(body):
+            if slug in links and slug != source:
+                links[slug].append(Link(missions[source].data.name, f"missions/{source}/"))
+    return links
+
+
+def _mentioned(body: Doc | None) -> dict[str, None]:
+    """The missions a body links to or quotes, once each (an ordered set)."""
+    return dict.fromkeys(r.target for r in body.refs if r.kind in ("mission", "fact")) if body else {}
 
 
 def _windows(missions: tuple[MissionNode, ...]) -> tuple[Window, ...]:
@@ -349,6 +383,21 @@ def _warn_unused(content: Content, chapters, pages, missions, errors: list[Conte
     for key in content.sources if doc else ():
         if key not in used:
             errors.append(ContentError(doc.where((key,), key=True), f"source '{key}' is never cited", "warning"))
+
+
+def _warn_placeholders(content: Content, errors: list[ContentError]) -> None:
+    """Warnings (errors under --strict): a TODO left in a content file, e.g. by `build.py new`."""
+    texts = [(m.doc.path, m.doc.text, 1) for m in content.missions]
+    for text in content.chapters + content.pages:  # front matter starts on line 2, after its '---'
+        texts += [(text.file.path, text.file.meta.text, 2), (text.file.path, text.file.body, text.file.body_line)]
+    if content.sources_doc:
+        texts.append((content.sources_doc.path, content.sources_doc.text, 1))
+    for path, text, first in texts:
+        if "TODO" not in text:
+            continue
+        for number, line in enumerate(text.split("\n"), first):
+            if found := PLACEHOLDER.search(line):
+                errors.append(warning(path, number, found.start() + 1, PLACEHOLDER_MESSAGE))
 
 
 __all__ = ["Citation", "Link", "MissionNode", "Site", "Source", "TextNode", "Window", "build_graph", "window_of"]

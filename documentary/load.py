@@ -139,32 +139,39 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> tup
     where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     opened = (context.line + 1, context.column + 1) if context else where
     problem, during = exc.problem or "invalid YAML", exc.context or ""
+    char = text[mark.index : mark.index + 1] if mark else ""
     before = text[: mark.index].rsplit("\n", 1)[-1].rstrip() if mark else ""
-    if mark and text[mark.index : mark.index + 1] == "\t":
-        return where, "YAML syntax error: tab character used for indentation; indent with spaces"
-    if context and "flow sequence" in during and "expected ','" in problem:
-        return opened, "YAML syntax error: '[' is never closed with ']'"
-    if context and "flow mapping" in during and "expected ','" in problem:
-        return opened, "YAML syntax error: '{' is never closed with '}'"
-    if context and "quoted scalar" in during and "end of stream" in problem:
-        return opened, "YAML syntax error: quoted text is never closed"
-    if "expected key" in problem and before.endswith(('"', "'")):
-        return where, (
-            "YAML syntax error: text after a closing quote; to put quotes inside a value, "
-            "wrap it in the other kind of quotes or double them ('it''s')"
-        )
-    if "expected key" in problem and context:
-        return where, f"YAML syntax error: expected a 'key: value' line here, aligned with line {opened[0] + line_offset}"
-    if "mapping values are not allowed" in problem:
-        return where, "YAML syntax error: unexpected ':'; put a value that contains ': ' in quotes, or fix the indentation"
-    if "cannot start any token" in problem and mark:
-        shown = text[mark.index : mark.index + 1]
-        return where, f"YAML syntax error: a value cannot start with '{shown}'; put the whole value in quotes"
-    if "single document" in during:
-        return where, "YAML syntax error: a second YAML document ('---') in the same file"
+    reworded = _reword(problem, during, char, before, opened[0] + line_offset)
+    if reworded:
+        at_opening, message = reworded
+        return (opened if at_opening else where), f"YAML syntax error: {message}"
     if context and mark and context.line != mark.line:
-        during += f" (started on line {context.line + 1 + line_offset})"
+        during += f" (started on line {opened[0] + line_offset})"
     return where, f"YAML syntax error: {problem} {during}".strip().replace("\n", " ")
+
+
+def _reword(problem: str, during: str, char: str, before: str, opened_line: int) -> tuple[bool, str] | None:
+    """PyYAML's wording, matched loosely, turned into advice; True: point where the construct opened."""
+    if char == "\t":
+        return False, "tab character used for indentation; indent with spaces"
+    if "expected ','" in problem and "flow sequence" in during:
+        return True, "'[' is never closed with ']'"
+    if "expected ','" in problem and "flow mapping" in during:
+        return True, "'{' is never closed with '}'"
+    if "end of stream" in problem and "quoted scalar" in during:
+        return True, "quoted text is never closed"
+    if "expected key" in problem and before.endswith(('"', "'")):
+        advice = "wrap it in the other kind of quotes or double them ('it''s')"
+        return False, f"text after a closing quote; to put quotes inside a value, {advice}"
+    if "expected key" in problem:
+        return False, f"expected a 'key: value' line here, aligned with line {opened_line}"
+    if "mapping values are not allowed" in problem:
+        return False, "unexpected ':'; put a value that contains ': ' in quotes, or fix the indentation"
+    if "cannot start any token" in problem:
+        return False, f"a value cannot start with '{char}'; put the whole value in quotes"
+    if "single document" in during:
+        return False, "a second YAML document ('---') in the same file"
+    return None
 
 
 def _position(text: str, index: int) -> Mark:

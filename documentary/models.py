@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
@@ -33,6 +33,9 @@ def _slug(value: str) -> str:
 def _url(value: str) -> str:
     if not value.startswith(("https://", "http://")):
         raise ValueError(f"'{value}' is not an absolute http(s) URL")
+    bad = next((c for c in value if c in '"<>\\`' or c.isspace() or not c.isprintable()), None)
+    if bad is not None:  # such a URL could break out of an HTML attribute; encode it (%20, %22) instead
+        raise ValueError(f"URL '{value}' contains {bad!r}; percent-encode it (e.g. %20 for a space)")
     return value
 
 
@@ -170,18 +173,20 @@ class Content:
 
 
 def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
-    """Validate everything, collecting every problem; Content is None if site.yaml is unusable."""
+    """Validate everything, collecting every problem.
+
+    An unusable site.yaml is replaced by a stand-in, so that the other files are still checked
+    against each other in the same run; its own errors stop the build before anything is rendered.
+    """
     errors: list[ContentError] = list(raw.errors)
     site = _validate(raw.site, SiteConfig, errors) if raw.site else None
     chapters = [_text("chapter", d, ChapterMeta, errors) for d in sorted(raw.chapters, key=_chapter_order)]
     pages = [_text("page", d, PageMeta, errors) for d in raw.pages]
     missions = [(slug, doc, _validate(doc, Mission, errors)) for slug, doc in raw.missions]
     sources = _validate_sources(raw.sources, errors)
-    if site is None:
-        return None, errors
     return (
         Content(
-            site=site,
+            site=site or _stand_in_site(),
             chapters=tuple(c for c in chapters if c),
             missions=tuple(MissionDoc(s, d, m) for s, d, m in missions if m),
             sources=sources,
@@ -191,6 +196,11 @@ def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
         ),
         errors,
     )
+
+
+def _stand_in_site() -> SiteConfig:
+    fields = dict.fromkeys(("title", "description", "author", "licence"), "(site.yaml has errors)")
+    return SiteConfig.model_construct(**fields, base_url="https://example.invalid/", updated=PartialDate(1970, 1, 1))
 
 
 def _chapter_order(doc: MarkdownDoc) -> tuple[int, str]:
@@ -211,7 +221,7 @@ def _validate_sources(doc: YamlDoc | None, errors: list[ContentError]) -> dict[s
     out = {}
     for key, value in doc.data.items():
         if not SLUG.match(key):
-            errors.append(ContentError(doc.where((key,), key=True), f"source key '{key}' is not a slug"))
+            errors.append(_one_line(ContentError(doc.where((key,), key=True), f"source key '{key}' is not a slug")))
             continue
         sub = YamlDoc(doc.path, value, _sub(doc.marks, key), _sub(doc.key_marks, key))
         entry = _validate(sub, SourceEntry, errors, prefix=(key,))
@@ -233,7 +243,7 @@ def _validate(doc: YamlDoc, model: type[Model], errors: list[ContentError], pref
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        errors.extend(_explain(doc, model, e, prefix) for e in exc.errors())
+        errors.extend(_one_line(_explain(doc, model, e, prefix)) for e in exc.errors())
         return None
 
 
@@ -252,6 +262,12 @@ def _explain(doc: YamlDoc, model: type[Model], err: dict, prefix: tuple[str, ...
         got = err.get("input")
         return ContentError(doc.where(loc), f"{name}: '{got}' is not one of {err['ctx']['expected']}")
     return ContentError(doc.where(loc), f"{name}: {_message(err)}")
+
+
+def _one_line(problem: ContentError) -> ContentError:
+    """Messages quote the author's values, which may span lines; a problem is always one line."""
+    message = problem.message.replace("\r", "\\r").replace("\n", "\\n")
+    return replace(problem, message=message)
 
 
 def _message(err: dict) -> str:

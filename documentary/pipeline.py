@@ -7,11 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+
+from .cache import BodyCache, cache_dir, compile_all
 from .errors import BuildFailed, ContentError, error
 from .graph import Site, build_graph
 from .load import list_static, load_content
 from .markdown import make_parser
 from .models import normalise_base_url, validate
+from .parallel import paused_gc
 from .render import render_site
 from .search import SearchUnavailable, index_site
 from .write import check_output_dir, write_site
@@ -27,6 +31,8 @@ class Options:
     base_url: str | None = None
     strict: bool = False
     search: bool = True
+    workers: int = 0  # processes for parsing and rendering; 0: every core when the site is big enough
+    cache: Path | None = None  # compiled-body cache folder; `build` defaults to <out>.cache
 
 
 @dataclass(frozen=True)
@@ -41,8 +47,21 @@ def _quiet(stage: str, count: int, seconds: float) -> None:
     pass
 
 
-def check(options: Options, progress: Progress = _quiet) -> Result:
-    """Run every stage but writing; raise BuildFailed with all problems found."""
+@dataclass(frozen=True)
+class Prepared:
+    """The linked site before rendering: what `check` renders and what the dev server re-renders from."""
+
+    site: Site
+    md: MarkdownIt
+    static_files: tuple[str, ...]
+    warnings: tuple[ContentError, ...]
+
+
+def prepare(options: Options, progress: Progress = _quiet, cache: BodyCache | None = None) -> Prepared:
+    """Load, validate and link the content; raise BuildFailed with all problems found.
+
+    Bodies found in `cache` are not parsed again; keep one BodyCache across rebuilds to skip the disk too.
+    """
     started = time.perf_counter()
     raw = load_content(options.content)
     progress("load", len(raw.chapters) + len(raw.missions) + len(raw.pages), _since(started))
@@ -56,24 +75,37 @@ def check(options: Options, progress: Progress = _quiet) -> Result:
     started = time.perf_counter()
     static_files = list_static(options.static)
     md = make_parser(content.site.allow_html)
-    site, graph_problems = build_graph(content, md, static_files)
+    site, graph_problems = build_graph(
+        content, md, static_files, lambda jobs: compile_all(md, jobs, cache, options.workers)
+    )
     problems += graph_problems
     progress("graph", len(site.outputs), _since(started))
     errors, warnings = _split(problems, options.strict)
     if errors:
         raise BuildFailed(errors)
-    started = time.perf_counter()
-    pages, render_errors = render_site(site, md, options.templates)
+    return Prepared(site, md, static_files, tuple(warnings))
+
+
+def check(options: Options, progress: Progress = _quiet, cache: BodyCache | None = None) -> Result:
+    """Run every stage but writing; raise BuildFailed with all problems found."""
+    with paused_gc():
+        prepared = prepare(options, progress, cache)
+        started = time.perf_counter()
+        pages, render_errors = render_site(prepared.site, prepared.md, options.templates, options.workers)
     if render_errors:
         raise BuildFailed(render_errors)
     progress("render", len(pages), _since(started))
-    return Result(site, pages, static_files, tuple(warnings))
+    return Result(prepared.site, pages, prepared.static_files, prepared.warnings)
 
 
 def build(options: Options, out: Path, protected: list[Path], progress: Progress = _quiet) -> Result:
     """Check, then write the site to `out` (and index it for search) without losing the old one."""
-    check_output_dir(out, protected)
-    result = check(options, progress)
+    check_output_dir(out, protected, sources=(options.content, options.templates, options.static))
+    cache = BodyCache.open(options.cache or cache_dir(out))
+    try:
+        result = check(options, progress, cache)
+    finally:
+        cache.save()  # entries are keyed by their input, so even a failed build's are good next time
     started = time.perf_counter()
     finish = None
     if options.search:

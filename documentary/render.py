@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,11 +16,12 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from . import charts, facts
+from .bodies import render_body
 from .dates import PartialDate
 from .errors import ContentError, error
 from .graph import Citation, MissionNode, Site, TextNode
 from .markdown import Doc
-from .markdown import render as render_markdown
+from .parallel import map_slices, workers_for
 
 OUTCOME_LABELS = {"success": "Success", "partial": "Partial success", "failure": "Failure"}
 PROGRAM_LABELS = {
@@ -118,6 +119,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build never sees a template change; checking cost a stat per include
     )
     env.filters["date"] = time_tag
     env.filters["coord_lat"] = lambda v: facts.coordinate(v, "N", "S")
@@ -157,7 +159,7 @@ class Renderer:
     def markdown(self, doc: Doc | None, citations: tuple[Citation, ...]) -> Markup:
         if doc is None:
             return Markup("")
-        return Markup(render_markdown(self.md, doc, PageResolver(self.site, self.urls, citations)))
+        return Markup(render_body(self.md, doc, PageResolver(self.site, self.urls, citations)))
 
     def page(self, output: str, template: str, **context) -> tuple[str, bytes] | None:
         try:
@@ -200,7 +202,7 @@ class Renderer:
         }
         jobs: dict[str, tuple[str, Callable[[], dict]]] = {out: (tpl, dict) for out, tpl in fixed.items()}
         for c in site.chapters:
-            jobs[c.url + "index.html"] = ("chapter.html", partial(self.text_context, c))
+            jobs[c.url + "index.html"] = ("chapter.html", partial(self.chapter_context, c))
         for p in site.pages:
             jobs[p.url + "index.html"] = ("page.html", partial(self.text_context, p))
         for m in site.missions:
@@ -221,9 +223,21 @@ class Renderer:
     def text_context(self, node: TextNode) -> dict:
         return {"node": node, "body": self.markdown(node.body, node.citations)}
 
+    @cached_property
+    def _chapter_numbers(self) -> dict[str, int]:
+        return {c.url: i for i, c in enumerate(self.site.chapters, 1)}
+
+    def chapter_context(self, node: TextNode) -> dict:
+        # `site.chapters.index(node)` in the template compared whole nodes: quadratic in the chapter count
+        return {**self.text_context(node), "chapter_number": self._chapter_numbers[node.url]}
+
+    @cached_property
+    def _mission_positions(self) -> dict[str, int]:
+        return {m.slug: i for i, m in enumerate(self.site.missions)}
+
     def mission_context(self, mission: MissionNode) -> dict:
         order = self.site.missions
-        index = order.index(mission)
+        index = self._mission_positions[mission.slug]  # tuple.index would make the site quadratic
         return {
             "node": mission,
             "body": self.markdown(mission.description, mission.citations),
@@ -233,11 +247,25 @@ class Renderer:
         }
 
 
-def render_site(site: Site, md: MarkdownIt, templates: Path) -> tuple[dict[str, bytes], list[ContentError]]:
+def render_site(
+    site: Site, md: MarkdownIt, templates: Path, workers: int = 1
+) -> tuple[dict[str, bytes], list[ContentError]]:
+    """Every page, in output order; `workers` processes share the pages (0: every core if the site is big)."""
     env = make_environment(templates)
     errors = compile_templates(env, templates)
     if errors:
         return {}, errors
     renderer = Renderer(site, md, templates, env)
-    pages = renderer.render()
+    outputs = sorted(renderer.jobs())
+    task = partial(_render_slice, renderer)
+    pages: dict[str, bytes] = {}
+    for part, part_errors in map_slices(task, outputs, workers_for(len(outputs), workers)):
+        pages.update(part)
+        errors += part_errors
+    return pages, errors
+
+
+def _render_slice(renderer: Renderer, outputs: Sequence[str]) -> tuple[dict[str, bytes], list[ContentError]]:
+    """One worker's share: a forked worker inherits `renderer` and the site, and sends back only bytes."""
+    pages = renderer.render(outputs)
     return pages, renderer.errors

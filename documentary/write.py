@@ -18,13 +18,20 @@ MARKER = ".documentary-output"
 MARKER_TEXT = b"This folder is written by build.py. Its contents are replaced on every build.\n"
 
 
-def check_output_dir(out: Path, protected: list[Path]) -> None:
-    """Refuse an output folder that would destroy sources or someone else's files."""
+def check_output_dir(out: Path, protected: list[Path], sources: tuple[Path, ...] = ()) -> None:
+    """Refuse an output folder that would destroy sources or someone else's files.
+
+    `protected` folders may hold the output (the project holds _site) but not be it or lie inside it;
+    `sources` (content, templates, static) may not hold it either: the next build would read it back.
+    """
     target = out.resolve()
     for folder in protected:
         folder = folder.resolve()
         if target == folder or target in folder.parents:
             raise UsageError(f"refusing to use {out} as output: it would replace {folder}")
+    for folder in sources:
+        if folder.resolve() in target.parents:
+            raise UsageError(f"refusing to use {out} as output: it is inside {folder}")
     if target.exists() and not target.is_dir():
         raise UsageError(f"refusing to use {out} as output: it is a file")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
@@ -74,7 +81,7 @@ def _swap(new: Path, out: Path) -> None:
     os.rename(out, old)
     try:
         os.rename(new, out)
-    except OSError:
+    except BaseException:  # even Ctrl-C here: put the previous site back before giving up
         os.rename(old, out)
         raise
     shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,72 @@
+// Enhancements only: every page is complete without this file.
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  var darkQuery = window.matchMedia("(prefers-color-scheme: dark)");
+
+  function currentTheme() {
+    return root.getAttribute("data-theme") || (darkQuery.matches ? "dark" : "light");
+  }
+
+  function saveTheme(theme) {
+    try {
+      window.localStorage.setItem("theme", theme);
+    } catch (e) {
+      // Not saved: the choice still holds for this page.
+    }
+  }
+
+  function setUpThemeToggle() {
+    var button = document.querySelector(".theme-toggle");
+    if (!button) return;
+    var sync = function () {
+      button.setAttribute("aria-pressed", currentTheme() === "dark" ? "true" : "false");
+    };
+    button.addEventListener("click", function () {
+      var next = currentTheme() === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      saveTheme(next);
+      sync();
+    });
+    darkQuery.addEventListener("change", sync);
+    sync();
+    button.hidden = false;
+  }
+
+  // Timeline: hide the entries whose program or outcome is unticked, and the windows left empty.
+  function setUpTimelineFilters() {
+    var form = document.getElementById("timeline-filters");
+    if (!form) return;
+    var entries = Array.prototype.slice.call(document.querySelectorAll(".timeline .entry"));
+    var windows = Array.prototype.slice.call(document.querySelectorAll(".window"));
+    var status = document.getElementById("filter-status");
+    var ticked = function (name) {
+      var boxes = form.querySelectorAll('input[name="' + name + '"]:checked');
+      return Array.prototype.map.call(boxes, function (box) { return box.value; });
+    };
+    var apply = function () {
+      var programs = ticked("program");
+      var outcomes = ticked("outcome");
+      var shown = 0;
+      entries.forEach(function (entry) {
+        var keep = programs.indexOf(entry.dataset.program) >= 0 && outcomes.indexOf(entry.dataset.outcome) >= 0;
+        entry.hidden = !keep;
+        if (keep) shown += 1;
+      });
+      windows.forEach(function (section) {
+        section.hidden = !section.querySelector(".entry:not([hidden])");
+      });
+      status.textContent = shown === entries.length
+        ? "Showing all " + entries.length + " missions."
+        : "Showing " + shown + " of " + entries.length + " missions.";
+    };
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.hidden = false;
+    apply();
+  }
+
+  setUpThemeToggle();
+  setUpTimelineFilters();
+})();

@@ -1,0 +1,121 @@
+"""Markdown bodies parsed once and rendered ahead of the site graph, with a hole for each reference.
+
+Almost all of a body's HTML depends only on its text; only `[[...]]`, `[@...]` and site links need the
+graph (mission names, citation numbers, the base path). `compile_doc` parses a body, renders it with a
+resolver that leaves a numbered hole at each of those calls, and drops the tokens (most of the memory).
+`render_body` later asks the real resolver for each hole. The resolver's methods are pure functions of
+their arguments (they read the frozen Site), so the result is byte for byte what `markdown.render` gives.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+
+from .markdown import Doc, Heading, Ref, Resolver, parse, render
+
+
+class ParseJob(NamedTuple):
+    """The arguments of `markdown.parse` for one body: its text, first file line, and whole file if embedded."""
+
+    text: str
+    first_line: int = 1
+    file_text: str | None = None
+
+
+class Hole(NamedTuple):
+    method: str  # the resolver method to call
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class CompiledDoc(Doc):
+    """A Doc without tokens: its HTML, where the mark of `holes[i]` stands for that call's result."""
+
+    html: str = ""
+    holes: tuple[Hole, ...] = ()
+
+
+# markdown-it turns NUL in the source into U+FFFD, so a NUL in the output can only be one of our marks.
+# The "&" shows whether the renderer escaped the mark (an attribute, e.g. a site link's href): "&amp;".
+_MARK = re.compile(r"\x00(\d+)(&|&amp;)\x00")
+
+
+class _Recorder:
+    """A resolver that answers every call, whatever the method, with a numbered mark, and remembers it."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+
+    def __getattr__(self, method: str):
+        if method.startswith("_"):
+            raise AttributeError(method)
+
+        def mark(*args: Any) -> str:
+            self.calls.append((method, args))
+            return f"\x00{len(self.calls) - 1}&\x00"
+
+        return mark
+
+
+def compile_doc(md: MarkdownIt, job: ParseJob) -> Doc:
+    """Parse and pre-render one body; a body whose marks can't be found again keeps its tokens."""
+    doc = parse(md, *job)
+    recorder = _Recorder()
+    html = render(md, doc, recorder)
+    if [int(n) for n, _ in _MARK.findall(html)] != list(range(len(recorder.calls))):
+        return doc  # a mark was dropped, doubled or transformed: render from the tokens instead
+    holes = tuple(Hole(method, args) for method, args in recorder.calls)
+    return CompiledDoc([], {}, doc.refs, doc.headings, doc.words, doc.images_without_alt, html, holes)
+
+
+def parse_each(md: MarkdownIt, jobs: list[ParseJob]) -> list[Doc]:
+    return [compile_doc(md, job) for job in jobs]
+
+
+def render_body(md: MarkdownIt, doc: Doc, resolver: Resolver) -> str:
+    if not isinstance(doc, CompiledDoc):
+        return render(md, doc, resolver)
+    values = [getattr(resolver, hole.method)(*hole.args) for hole in doc.holes]
+    return _MARK.sub(lambda m: values[int(m[1])] if m[2] == "&" else escapeHtml(str(values[int(m[1])])), doc.html)
+
+
+def to_bytes(doc: CompiledDoc) -> bytes:
+    """For the cache: one line of JSON (everything but the HTML), then the HTML."""
+    meta = {
+        "refs": [list(_ref_fields(r)) for r in doc.refs],
+        "headings": [[h.level, h.id, h.text] for h in doc.headings],
+        "words": doc.words,
+        "no_alt": [list(at) for at in doc.images_without_alt],
+        "holes": [[h.method, list(h.args)] for h in doc.holes],
+    }
+    return json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" + doc.html.encode()
+
+
+def from_bytes(blob: bytes) -> CompiledDoc:
+    """The inverse of `to_bytes`; raises ValueError (or KeyError, TypeError) on anything malformed."""
+    head, _, html = blob.partition(b"\n")
+    meta = json.loads(head)
+    text = html.decode()
+    holes = tuple(Hole(method, tuple(args)) for method, args in meta["holes"])
+    if sorted(int(n) for n, _ in _MARK.findall(text)) != list(range(len(holes))):
+        raise ValueError("the HTML's marks do not match the holes")
+    return CompiledDoc(
+        tokens=[],
+        env={},
+        refs=tuple(Ref(*fields) for fields in meta["refs"]),
+        headings=tuple(Heading(*fields) for fields in meta["headings"]),
+        words=int(meta["words"]),
+        images_without_alt=tuple((int(line), int(col)) for line, col in meta["no_alt"]),
+        html=text,
+        holes=holes,
+    )
+
+
+def _ref_fields(ref: Ref) -> tuple:
+    return (ref.kind, ref.target, ref.detail, ref.line, ref.col, ref.raw)

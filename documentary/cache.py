@@ -1,0 +1,159 @@
+"""A persistent cache of compiled Markdown bodies, in a folder beside the output (`_site` -> `_site.cache/`).
+
+An entry's key hashes the body, where it starts, the parser's options and the generator itself (every
+source file of this package and the versions of markdown-it-py and mdit-py-plugins), so an entry is
+only ever found by the input that made it. Each entry also carries a digest of its bytes. A missing,
+stale, corrupt or unreadable entry is a miss, never an error: that body is parsed again. Templates are
+not part of the key because a compiled body does not depend on them; pages are always re-rendered.
+
+File layout: a signature line, one line of JSON {key: [offset, length, sha256]}, then the entries (JSON).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from contextlib import suppress
+from functools import partial
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from . import bodies
+from .markdown import Doc
+from .parallel import map_slices, workers_for
+
+SIGNATURE = b"documentary body cache 1\n"
+PACK = "bodies.pack"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_dir(out: Path) -> Path:
+    return out.with_name(out.name + ".cache")
+
+
+def fingerprint(md: MarkdownIt) -> str:
+    """Changes whenever the generator's code, its Markdown libraries or the parser options change."""
+    digest = hashlib.sha256(repr(sys.version_info[:2]).encode())
+    for name in ("markdown-it-py", "mdit-py-plugins"):
+        digest.update(f"{name}={_version(name)};".encode())
+    digest.update(json.dumps(md.options, sort_keys=True, default=repr).encode())
+    for path in sorted(PACKAGE.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+class BodyCache:
+    """Entries read from one pack file (or kept from the last build in this process), and those used now."""
+
+    def __init__(self, folder: Path | None = None, found: dict[str, bytes] | None = None):
+        self.folder = folder  # None: kept in memory only
+        self.found = found or {}  # key -> verified entry bytes, from the last build
+        self.used: dict[str, bytes] = {}
+        self.hits = 0
+
+    @classmethod
+    def open(cls, folder: Path) -> BodyCache:
+        return cls(folder, _read_pack(folder / PACK))
+
+    def get(self, key: str) -> Doc | None:
+        blob = self.found.get(key)
+        if blob is None:
+            return None
+        try:
+            doc = bodies.from_bytes(blob)
+        except (ValueError, TypeError, KeyError, AttributeError):  # well-formed bytes, wrong shape: a miss
+            return None
+        self.used[key] = blob
+        self.hits += 1
+        return doc
+
+    def put(self, key: str, doc: Doc) -> None:
+        if isinstance(doc, bodies.CompiledDoc):
+            self.used[key] = bodies.to_bytes(doc)
+
+    def save(self) -> None:
+        """Write the entries this build used, if they differ from what was read; never raise.
+
+        The used entries become the found ones, so the same object serves the next build in this process.
+        """
+        changed = self.used.keys() != self.found.keys()
+        self.found, self.used, self.hits = self.used, {}, 0
+        if self.folder is not None and changed:
+            with suppress(OSError):  # a cache that can't be written only makes the next build slower
+                _write_pack(self.folder, self.found)
+
+
+def _key(generator: str, job: bodies.ParseJob) -> str:
+    digest = hashlib.sha256(f"{generator}\0{job.first_line}\0".encode())
+    digest.update((job.file_text or "").encode() + b"\0" + job.text.encode())
+    return digest.hexdigest()
+
+
+def _read_pack(path: Path) -> dict[str, bytes]:
+    """Every entry whose bytes match its digest; an unreadable or malformed file gives none."""
+    try:
+        data = path.read_bytes()
+        if not data.startswith(SIGNATURE):
+            return {}
+        end = data.index(b"\n", len(SIGNATURE))
+        index = json.loads(data[len(SIGNATURE) : end])
+        blobs = memoryview(data)[end + 1 :]
+        return {key: entry for key, spec in index.items() if (entry := _entry(blobs, spec)) is not None}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _entry(blobs: memoryview, spec: object) -> bytes | None:
+    if not (isinstance(spec, list) and len(spec) == 3):
+        return None
+    offset, length, digest = spec
+    if not (isinstance(offset, int) and isinstance(length, int) and offset >= 0 and length >= 0):
+        return None
+    blob = bytes(blobs[offset : offset + length])
+    return blob if len(blob) == length and hashlib.sha256(blob).hexdigest() == digest else None
+
+
+def _write_pack(folder: Path, entries: dict[str, bytes]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    index, offset = {}, 0
+    for key, blob in entries.items():
+        index[key] = [offset, len(blob), hashlib.sha256(blob).hexdigest()]
+        offset += len(blob)
+    header = SIGNATURE + json.dumps(index, separators=(",", ":")).encode() + b"\n"
+    fd, tmp = tempfile.mkstemp(prefix=".bodies-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(header)
+            out.writelines(entries.values())
+        os.replace(tmp, folder / PACK)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def compile_all(md: MarkdownIt, jobs: Sequence[bodies.ParseJob], cache: BodyCache | None, workers: int = 0) -> list:
+    """Every job's compiled Doc: from the cache when it has the entry, else parsed, on every core if worth it."""
+    generator = fingerprint(md) if cache is not None else ""
+    keys = [_key(generator, job) for job in jobs] if cache is not None else [""] * len(jobs)
+    docs = [cache.get(key) if cache is not None else None for key in keys]
+    missing = [i for i, doc in enumerate(docs) if doc is None]
+    task = partial(bodies.parse_each, md)
+    slices = map_slices(task, [jobs[i] for i in missing], workers_for(len(missing), workers))
+    for i, doc in zip(missing, [doc for part in slices for doc in part], strict=True):
+        docs[i] = doc
+        if cache is not None:
+            cache.put(keys[i], doc)
+    return docs

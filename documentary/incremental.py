@@ -1,0 +1,347 @@
+"""Incremental rebuilds for the dev server: render again only the pages whose inputs changed.
+
+A page's inputs are its template (with every template it extends, includes or imports), the fields of
+the site graph those templates read (`site.chapters`, `site.missions`, ... found in their syntax trees),
+and its own context: its node, the missions its Markdown prints, and for a mission page its neighbours
+and launch window. After a change the content is loaded and linked again; a page is rendered again when
+any of its inputs differs (==, on the frozen graph) from the last good build's, so the served folder
+always holds what a clean build would write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2 import nodes
+
+from .cache import BodyCache
+from .errors import BuildFailed
+from .graph import Site
+from .load import list_static
+from .markdown import Doc
+from .pipeline import Options, Prepared, Progress, prepare
+from .render import Renderer, compile_templates, make_environment
+from .write import MARKER, MARKER_TEXT, sync
+
+SITE_FIELDS = frozenset(f.name for f in dataclasses.fields(Site))
+SITE_METHODS = {"mission": "missions"}  # Site methods a template may call, and the field each reads
+KEEP = ("pagefind/",)  # written by the search indexer, not by a rebuild
+Stat = tuple[int, int]  # (size, mtime_ns)
+
+
+@dataclass(frozen=True)
+class Templates:
+    """Every template's source and what each one depends on."""
+
+    sources: dict[str, str]
+    uses: dict[str, frozenset[str]]  # template -> the templates it needs, itself included
+    reads: dict[str, frozenset[str] | None]  # template -> Site fields it reads; None: the whole site
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The last good build: what the next rebuild compares against."""
+
+    prepared: Prepared
+    env: jinja2.Environment
+    templates: Templates
+    inputs: dict[str, tuple]  # output -> its context inputs (see page_inputs)
+    content: dict[str, Stat]  # content file -> its stat when it was read
+    static: dict[str, Stat]  # static file -> its stat when it was copied
+
+
+@dataclass(frozen=True, eq=False)
+class Update:
+    """What a rebuild produced; `apply` puts it on disk."""
+
+    snapshot: Snapshot
+    pages: dict[str, bytes]
+    static: tuple[str, ...]  # static files to copy
+    removed: tuple[str, ...]  # outputs of the previous build that are gone
+    full: bool  # first build: anything else in the folder is stale too
+
+
+def rebuild(
+    options: Options,
+    previous: Snapshot | None,
+    touched: Iterable[Path] = (),
+    progress: Progress | None = None,
+    cache: BodyCache | None = None,
+) -> Update:
+    """Build again since `previous` (None: from scratch); raise BuildFailed with every problem.
+
+    Changes are found by comparing file stats and template sources with `previous`; `touched` (the
+    watcher's paths) also counts, for a file saved twice within one tick of the file system's clock.
+    """
+    progress = progress or (lambda stage, count, seconds: None)
+    touched = {path.resolve() for path in touched}
+    content = _stats(options.content, _files(options.content))
+    static = _stats(options.static, list_static(options.static))
+    prepared = _prepared(options, previous, content, static, touched, progress, cache)
+    env, templates, changed = _templates(options.templates, previous)
+    started = time.perf_counter()
+    renderer = Renderer(prepared.site, prepared.md, options.templates, env)
+    jobs = {output: template for output, (template, _) in renderer.jobs().items()}
+    inputs = page_inputs(prepared.site)
+    inputs = {output: inputs.get(output, ()) for output in jobs}
+    pages = renderer.render(sorted(stale(previous, prepared.site, jobs, inputs, templates, changed)))
+    if renderer.errors:
+        raise BuildFailed(renderer.errors)
+    progress("render", len(pages), time.perf_counter() - started)
+    snapshot = Snapshot(prepared, env, templates, inputs, content, static)
+    copies = _copies(previous, static, _under(options.static, touched))
+    return Update(snapshot, pages, copies, _removed(previous, snapshot), previous is None)
+
+
+def _prepared(options: Options, previous: Snapshot | None, content, static, touched, progress, cache) -> Prepared:
+    """Load and link the content again unless only templates or the bytes of static files changed."""
+    if (
+        previous is None
+        or content != previous.content
+        or _under(options.content, touched)
+        or static.keys() != previous.static.keys()  # a new static file may collide with a page
+    ):
+        return prepare(options, progress, cache)
+    return previous.prepared
+
+
+def _under(folder: Path, paths: set[Path]) -> set[str]:
+    """The names, relative to `folder`, of the paths inside it."""
+    folder = folder.resolve()
+    return {path.relative_to(folder).as_posix() for path in paths if path.is_relative_to(folder)}
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def _stats(folder: Path, names: Iterable[str]) -> dict[str, Stat]:
+    stats = {}
+    for name in names:
+        info = (folder / name).stat()
+        stats[name] = (info.st_size, info.st_mtime_ns)
+    return stats
+
+
+def _templates(folder: Path, previous: Snapshot | None) -> tuple[jinja2.Environment, Templates, set[str]]:
+    """The Jinja environment and template graph, made again only when a template changed."""
+    sources = read_templates(folder)
+    if previous and sources == previous.templates.sources:
+        return previous.env, previous.templates, set()
+    env = make_environment(folder)
+    errors = compile_templates(env, folder)
+    if errors:
+        raise BuildFailed(errors)
+    old = previous.templates.sources if previous else {}
+    changed = {name for name in sources.keys() | old.keys() if sources.get(name) != old.get(name)}
+    return env, analyse(env, sources), changed
+
+
+def read_templates(folder: Path) -> dict[str, str]:
+    loader = jinja2.FileSystemLoader(str(folder))
+    names = loader.list_templates()
+    return {name: (folder / name).read_text(encoding="utf-8") for name in names if not name.startswith(".")}
+
+
+Unit = tuple[str, str | None]  # (template, macro): a macro's body, or with None the template's own code
+EVERYTHING: Unit = ("*", "*")  # a template named by an expression: it may be any of them
+
+
+@dataclass(frozen=True)
+class _Region:
+    """One unit's code: the Site fields it reads (None: all of them) and the units it runs."""
+
+    reads: frozenset[str] | None
+    needs: frozenset[Unit]
+
+
+def analyse(env: jinja2.Environment, sources: dict[str, str]) -> Templates:
+    """What each template needs, by macro: `{% from "partials/charts.html" import chart_figure %}` depends
+    on that macro only, not on the file's other macros."""
+    regions: dict[Unit, _Region] = {}
+    for name, source in sources.items():
+        regions.update(_regions(name, env.parse(source, name)))
+    uses, reads = {}, {}
+    for name in sources:
+        reached = _reach((name, None), regions)
+        parts = [regions[unit].reads for unit in reached if unit in regions]
+        if EVERYTHING in reached:
+            uses[name], reads[name] = frozenset(sources), None
+        else:
+            uses[name] = frozenset(template for template, _ in reached)
+            reads[name] = None if None in parts else frozenset().union(*parts, {"config"})
+    return Templates(sources, uses, reads)
+
+
+def _reach(start: Unit, regions: dict[Unit, _Region]) -> set[Unit]:
+    seen, todo = {start}, [start]
+    while todo:
+        for need in _needs(todo.pop(), regions) - seen:
+            seen.add(need)
+            todo.append(need)
+    return seen
+
+
+def _needs(unit: Unit, regions: dict[Unit, _Region]) -> set[Unit]:
+    if unit == EVERYTHING:
+        return set(regions)
+    if unit[1] == "*":  # `{% import "x" as m %}`: any macro of x
+        return {u for u in regions if u[0] == unit[0]} or {EVERYTHING}
+    return set(regions[unit].needs) if unit in regions else {EVERYTHING}  # a missing template: assume the worst
+
+
+def _regions(name: str, tree: nodes.Template) -> dict[Unit, _Region]:
+    macros = {macro.name for macro in tree.find_all(nodes.Macro)}
+    imported: dict[str, Unit] = {}  # `{% from "x" import a as b %}`: b -> (x, a)
+    for node in tree.find_all(nodes.FromImport):
+        for item in node.names:
+            source, alias = (item, item) if isinstance(item, str) else item
+            imported[alias] = (_const(node.template), source) if _const(node.template) else EVERYTHING
+    regions = {(name, None): _region(name, list(_walk(tree)), macros, imported)}
+    for macro in tree.find_all(nodes.Macro):
+        regions[(name, macro.name)] = _region(name, list(_walk(macro)), macros, imported)
+    return regions
+
+
+def _walk(node: nodes.Node):
+    """Every node under `node`, not entering macro definitions (each is a region of its own)."""
+    for child in node.iter_child_nodes():
+        if not isinstance(child, nodes.Macro):
+            yield child
+            yield from _walk(child)
+
+
+def _region(name: str, code: list[nodes.Node], macros: set[str], imported: dict[str, Unit]) -> _Region:
+    needs: set[Unit] = set()
+    for node in code:
+        if isinstance(node, nodes.Name) and node.ctx == "load" and node.name in macros:
+            needs.add((name, node.name))
+        elif isinstance(node, nodes.Name) and node.ctx == "load" and node.name in imported:
+            needs.add(imported[node.name])
+        elif isinstance(node, nodes.Extends | nodes.Include | nodes.FromImport | nodes.Import):
+            target = _const(node.template)
+            needs.add(EVERYTHING if target is None else (target, "*" if isinstance(node, nodes.Import) else None))
+    return _Region(site_reads(code), frozenset(needs))
+
+
+def _const(template: nodes.Expr) -> str | None:
+    return template.value if isinstance(template, nodes.Const) and isinstance(template.value, str) else None
+
+
+def site_reads(code: list[nodes.Node]) -> frozenset[str] | None:
+    """The Site fields some code reads as `site.<field>`; None if it uses `site` in any other way."""
+    fields, wrapped = set(), set()
+    for node in code:
+        if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == "site":
+            field = SITE_METHODS.get(node.attr, node.attr)
+            if field not in SITE_FIELDS:
+                return None
+            fields.add(field)
+            wrapped.add(id(node.node))
+    if any(isinstance(n, nodes.Name) and n.name == "site" and id(n) not in wrapped for n in code):
+        return None  # passed whole to a function, a macro or a variable: depend on all of it
+    return frozenset(fields)
+
+
+def page_inputs(site: Site) -> dict[str, tuple]:
+    """Each page's own inputs besides its template; mirrors Renderer.text_context and mission_context."""
+    by_slug = {m.slug: m for m in site.missions}
+    windows = {w.index: w for w in site.windows}
+    inputs: dict[str, tuple] = {}
+    for node in site.chapters + site.pages:
+        inputs[node.url + "index.html"] = (node, _printed(node.body, site, by_slug))
+    order = site.missions
+    for i, mission in enumerate(order):
+        before = order[i - 1] if i else None
+        after = order[i + 1] if i + 1 < len(order) else None
+        printed = _printed(mission.description, site, by_slug)
+        inputs[mission.url + "index.html"] = (mission, windows[mission.window], before, after, printed)
+    return inputs
+
+
+def _printed(body: Doc | None, site: Site, by_slug: dict) -> tuple:
+    """The mission data a body's [[...]] references print: names, facts, or for [[count:...]] all of it."""
+    if body is None:
+        return ()
+    if any(ref.kind == "count" for ref in body.refs):
+        return tuple(m.data for m in site.missions)
+    named = dict.fromkeys(r.target for r in body.refs if r.kind in ("mission", "fact") and r.target in by_slug)
+    return tuple(by_slug[slug].data for slug in named)
+
+
+def stale(
+    previous: Snapshot | None,
+    site: Site,
+    jobs: dict[str, str],
+    inputs: dict[str, tuple],
+    templates: Templates,
+    changed_templates: set[str],
+) -> set[str]:
+    """The outputs to render: all at first, then those with a changed template, site field or context."""
+    if previous is None:
+        return set(jobs)
+    old = previous.prepared.site
+    changed = {name for name in SITE_FIELDS if getattr(site, name) != getattr(old, name)}
+    todo = set()
+    for output, template in jobs.items():
+        reads = templates.reads.get(template)
+        if (
+            output not in previous.inputs
+            or templates.uses.get(template, frozenset(templates.sources)) & changed_templates
+            or (changed if reads is None else reads & changed)
+            or inputs[output] != previous.inputs[output]
+        ):
+            todo.add(output)
+    return todo
+
+
+def _copies(previous: Snapshot | None, static: dict[str, Stat], touched: set[str]) -> tuple[str, ...]:
+    old = previous.static if previous else {}
+    return tuple(sorted(name for name, stat in static.items() if old.get(name) != stat or name in touched))
+
+
+def _removed(previous: Snapshot | None, snapshot: Snapshot) -> tuple[str, ...]:
+    if previous is None:
+        return ()
+    before = previous.inputs.keys() | previous.static.keys()
+    return tuple(sorted(before - snapshot.inputs.keys() - snapshot.static.keys()))
+
+
+def apply(update: Update, out: Path, static_dir: Path) -> tuple[list[str], list[str]]:
+    """Write an update into the served folder: only files whose bytes changed. Returns (written, removed)."""
+    out.mkdir(parents=True, exist_ok=True)
+    expected = update.snapshot.inputs.keys() | update.snapshot.static.keys()
+    removed = _strays(out, expected) if update.full else list(update.removed)
+    for name in removed:
+        _remove(out, name)
+    written = sync(update.pages, out)
+    written += sync({name: (static_dir / name).read_bytes() for name in update.static}, out)
+    if not (out / MARKER).is_file():
+        (out / MARKER).write_bytes(MARKER_TEXT)
+    return written, removed
+
+
+def _strays(out: Path, expected: set[str]) -> list[str]:
+    """Files in the folder that a clean build would not write (left by an older build)."""
+    found = []
+    for folder, _, files in os.walk(out):
+        for file in files:
+            name = Path(folder, file).relative_to(out).as_posix()
+            if name not in expected and name != MARKER and not name.startswith(KEEP):
+                found.append(name)
+    return sorted(found)
+
+
+def _remove(out: Path, name: str) -> None:
+    target = out / name
+    target.unlink(missing_ok=True)
+    for folder in target.parents:  # drop the folders a removed page leaves empty
+        if folder == out or not folder.is_relative_to(out) or any(folder.iterdir()):
+            break
+        folder.rmdir()

@@ -1,0 +1,84 @@
+"""The catalogue of bad inputs: each case in tests/fixtures/invalid/<case>/ gets its exact message.
+
+A case is a tiny site (`content/`, and `templates/` or `static/` when its args name them), an
+`expected.txt` with every `path:line:col: error: message` line the build must print, and an
+optional `args.txt` with extra command-line arguments.
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, run_cli
+
+CATALOGUE = FIXTURES / "invalid"
+CASES = sorted(p.name for p in CATALOGUE.iterdir() if (p / "expected.txt").is_file())
+MARKER = ".documentary-output"
+
+# The kinds of mistake issue 7 asks the catalogue to cover, each by the case that shows it.
+REQUIRED = {
+    "yaml-unclosed-bracket", "yaml-tab-indentation", "yaml-bad-quoting", "duplicate-key",
+    "date-month-13", "date-february-30", "date-in-words", "wrong-types", "unknown-key",
+    "missing-required", "enum-value", "empty-file", "not-utf8", "bom", "front-matter-unclosed",
+    "chapter-without-number", "duplicate-chapter-slug", "page-reserved-url", "prose-unknown-mission",
+    "prose-unknown-fact", "prose-unknown-source", "template-syntax-error", "template-undefined-variable",
+    "static-overwrites-page", "strict-no-source", "python-tag", "alias-bomb", "several-problems",
+}  # fmt: skip
+
+
+def previous_output(out: Path) -> dict[str, bytes]:
+    """A folder an earlier build left behind; returns its files so the test can compare them."""
+    files = {MARKER: b"written by build.py\n", "index.html": b"<p>the previous site</p>\n", "css/site.css": b"p{}\n"}
+    for name, data in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    return snapshot(out)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ": error: " in line]
+
+
+def test_the_catalogue_covers_every_required_kind_of_mistake():
+    assert set(CASES) >= REQUIRED, sorted(REQUIRED - set(CASES))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_mistake_gets_its_exact_message_and_the_old_site_survives(case: str, tmp_path: Path):
+    folder = shutil.copytree(CATALOGUE / case, tmp_path / case)
+    out = tmp_path / "out"
+    before = previous_output(out)
+    args_file = folder / "args.txt"
+    extra = shlex.split(args_file.read_text()) if args_file.is_file() else []
+    result = run_cli(["build", "--out", str(out), "--no-search", *extra], cwd=folder)
+    expected = (folder / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert result.returncode == 1, result.stderr
+    assert error_lines(result.stderr) == expected
+    count = len(expected)
+    assert f"{count} error{'s' if count != 1 else ''}" in result.stderr.splitlines()
+    assert "Traceback" not in result.stdout + result.stderr
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([case, "out"])  # no half-written folder left
+
+
+def test_a_python_tag_never_runs(tmp_path: Path):
+    folder = shutil.copytree(CATALOGUE / "python-tag", tmp_path / "case")
+    run_cli(["build", "--out", str(tmp_path / "out"), "--no-search"], cwd=folder)
+    assert not (folder / "pwned").exists()
+    assert not (tmp_path / "out").exists()
+
+
+def test_check_reports_the_same_problems_and_writes_nothing(tmp_path: Path):
+    folder = shutil.copytree(CATALOGUE / "date-month-13", tmp_path / "case")
+    result = run_cli(["check"], cwd=folder)
+    assert result.returncode == 1
+    assert error_lines(result.stderr) == (folder / "expected.txt").read_text().splitlines()
+    assert sorted(p.name for p in folder.iterdir()) == ["content", "expected.txt"]

@@ -1,0 +1,473 @@
+"""The dev server: incremental rebuilds write what a clean build writes, the server reloads browsers,
+shows build errors in every page, survives bad content and never serves a file outside its folder."""
+
+from __future__ import annotations
+
+import html
+import http.client
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from documentary.errors import error
+from documentary.incremental import Snapshot, analyse, apply, read_templates, rebuild
+from documentary.pipeline import Options, build
+from documentary.render import make_environment
+from documentary.serve import Response, State, inject, locate
+from tests.conftest import ROOT
+
+WAIT = 30  # seconds: the bound on every wait for the server
+
+
+# --- incremental rebuilds, in process ----------------------------------------------------------------
+
+
+@pytest.fixture
+def project(site_copy: Path) -> Path:
+    """The fixture site with its own copies of the templates and static files, so tests can edit them."""
+    shutil.copytree(ROOT / "templates", site_copy / "templates")
+    shutil.copytree(ROOT / "static", site_copy / "static")
+    return site_copy
+
+
+def options_for(root: Path) -> Options:
+    return Options(root / "content", root / "templates", root / "static", search=False)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean_build(root: Path, out: Path) -> dict[str, bytes]:
+    shutil.rmtree(out, ignore_errors=True)
+    build(options_for(root), out, [])
+    return tree(out)
+
+
+class Live:
+    """Rebuild and apply as the server does, keeping the last good snapshot."""
+
+    def __init__(self, root: Path, out: Path):
+        self.root, self.out = root, out
+        self.previous: Snapshot | None = None
+        self.last = self.step(set())
+
+    def step(self, touched: set[Path]):
+        update = rebuild(options_for(self.root), self.previous, touched)
+        apply(update, self.out, self.root / "static")
+        self.previous, self.last = update.snapshot, update
+        return update
+
+
+def edit(path: Path, old: str, new: str) -> set[Path]:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return {path}
+
+
+def move(path: Path, target: Path) -> set[Path]:
+    path.rename(target)
+    return {path, target}
+
+
+def write(path: Path, text: str) -> set[Path]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return {path}
+
+
+NEW_MISSION = """name: Epsilon 5
+program: usa
+type: [orbiter]
+launch: {date: 1996-11-07, vehicle: Delta II, site: Cape Canaveral}
+outcome: success
+summary: A late arrival.
+sources: [src-gamma]
+"""
+
+
+def edits(root: Path):
+    """A sequence of author edits, each returning the paths it touched."""
+    c, t, s = root / "content", root / "templates", root / "static"
+    yield "chapter body", lambda: edit(c / "chapters/01-beginnings.md", "The first attempt", "The very first attempt")
+    yield "chapter title", lambda: edit(c / "chapters/02-the-pair.md", "title: ", "title: Renamed ")
+    yield "mission summary", lambda: edit(c / "missions/delta-4.yaml", "Stranded in Earth orbit.", "Stuck in orbit.")
+    yield "mission reorder", lambda: edit(c / "missions/gamma-3.yaml", "date: 1960-10-10", "date: 1998-07-03")
+    yield "new mission", lambda: write(c / "missions/epsilon-5.yaml", NEW_MISSION)
+    yield (
+        "new reference",
+        lambda: edit(c / "chapters/03-afterwards.md", "[[delta-4]] was", "[[epsilon-5]] and [[delta-4]] was"),
+    )
+    yield "chapter renamed", lambda: move(c / "chapters/03-afterwards.md", c / "chapters/04-later.md")
+    yield "source title", lambda: edit(c / "sources.yaml", "title: Gamma", "title: Gamma, revised")
+    yield "site subtitle", lambda: edit(c / "site.yaml", "subtitle: A tiny", "subtitle: A very small")
+    yield "page title", lambda: edit(c / "pages/about.md", "title: About the fixture", "title: About this fixture")
+    yield "partial template", lambda: edit(t / "partials/citations.html", "<", "<!-- edited -->\n<")
+    yield "base template", lambda: edit(t / "base.html", "<main", "<!-- base edited -->\n<main")
+    yield "static edit", lambda: edit(s / "css/site.css", "", "/* edited */\n")
+    yield "static added", lambda: write(s / "img/extra.txt", "an extra static file\n")
+    yield "static removed", lambda: ((s / "img/extra.txt").unlink(), {s / "img/extra.txt"})[1]
+    yield "mission removed", lambda: _remove_delta(c)
+
+
+def _remove_delta(content: Path) -> set[Path]:
+    (content / "missions/delta-4.yaml").unlink()
+    return {content / "missions/delta-4.yaml"} | edit(
+        content / "chapters/04-later.md",
+        "[[delta-4]] was [[delta-4:outcome]], launched by [[delta-4:program]].",
+        "It was over.",
+    )
+
+
+def test_incremental_output_equals_a_clean_build_after_every_edit(project: Path, tmp_path: Path):
+    live = Live(project, tmp_path / "live")
+    assert tree(live.out) == clean_build(project, tmp_path / "clean")
+    for name, change in edits(project):
+        live.step(change())
+        assert tree(live.out) == clean_build(project, tmp_path / "clean"), f"after the edit: {name}"
+
+
+def test_a_mission_edit_renders_its_page_neighbours_and_readers_only(project: Path, tmp_path: Path):
+    live = Live(project, tmp_path / "live")
+    rendered = set(live.step(edit(project / "content/missions/delta-4.yaml", "Stranded", "Left")).pages)
+    assert {"missions/delta-4/index.html", "chapters/afterwards/index.html"} <= rendered  # its page, a reader
+    assert "missions/beta-2/index.html" in rendered  # the neighbour that links to it
+    assert "chapters/beginnings/index.html" in rendered  # counts missions with [[count:...]]
+    unrelated = {"missions/gamma-3/index.html", "missions/alpha-1/index.html", "chapters/the-pair/index.html"}
+    assert not rendered & unrelated
+    assert not rendered & {"about/index.html", "robots.txt", "404.html"}
+
+
+def test_a_static_edit_renders_nothing_and_copies_one_file(project: Path, tmp_path: Path):
+    live = Live(project, tmp_path / "live")
+    update = live.step(edit(project / "static/css/site.css", "", "/* new */\n"))
+    assert update.pages == {}
+    assert update.static == ("css/site.css",)
+    assert (live.out / "css/site.css").read_bytes().startswith(b"/* new */")
+
+
+def test_a_template_edit_renders_the_pages_that_use_it(project: Path, tmp_path: Path):
+    live = Live(project, tmp_path / "live")
+    update = live.step(edit(project / "templates/mission.html", "{% block content %}", "{% block content %}<!-- -->"))
+    missions = {f"missions/{slug}/index.html" for slug in ("alpha-1", "beta-2", "gamma-3", "delta-4")}
+    assert set(update.pages) == missions
+
+
+def test_a_failed_rebuild_keeps_the_changes_it_saw_for_the_next_one(project: Path, tmp_path: Path):
+    live = Live(project, tmp_path / "live")
+    edit(project / "content/chapters/01-beginnings.md", "The first attempt", "The earliest attempt")
+    broken = edit(project / "templates/chapter.html", "{% block content %}", "{% block content %}{{ nope(")
+    with pytest.raises(Exception, match="problem"):
+        live.step(broken)
+    live.step(edit(project / "templates/chapter.html", "{{ nope(", ""))  # only a template in this batch
+    assert "The earliest attempt" in (live.out / "chapters/beginnings/index.html").read_text()
+
+
+def reads(sources: dict[str, str], tmp_path: Path, name: str = "t.html"):
+    return analyse(make_environment(tmp_path), sources).reads[name]
+
+
+def test_template_analysis_finds_the_site_fields_each_template_reads(tmp_path: Path):
+    assert reads({"t.html": "{{ site.chapters | length }} {{ site.mission('x').url }}"}, tmp_path) == {
+        "chapters",
+        "missions",
+        "config",  # every page's URLs come from the site's base URL
+    }
+    assert reads({"t.html": "{{ charts.window_chart(site) }}"}, tmp_path) is None  # passed whole: all of it
+    assert reads({"t.html": "{{ site.no_such_field }}"}, tmp_path) is None
+    assert reads({"t.html": "{{ node.title }} {{ 'launch site' }} {{ m.site }}"}, tmp_path) == {"config"}
+
+
+def test_template_analysis_follows_extends_includes_and_imported_macros(tmp_path: Path):
+    sources = {
+        "t.html": "{% extends 'base.html' %}{% from 'm.html' import one %}{% block b %}{{ one() }}{% endblock %}",
+        "base.html": "{% block b %}{% endblock %}{% include 'footer.html' %}",
+        "footer.html": "{{ site.pages }}",
+        "m.html": "{% macro one() %}{{ site.sources }}{% endmacro %}{% macro two() %}{{ site }}{% endmacro %}",
+        "all.html": "{% import 'm.html' as m %}{{ m.one() }}",
+        "any.html": "{% include name %}",
+    }
+    templates = analyse(make_environment(tmp_path), sources)
+    assert templates.reads["t.html"] == {"pages", "sources", "config"}  # not macro two's whole site
+    assert templates.uses["t.html"] == {"t.html", "base.html", "footer.html", "m.html"}
+    assert templates.reads["all.html"] is None  # `import ... as m` may call any macro
+    assert templates.reads["any.html"] is None and templates.uses["any.html"] == set(sources)
+
+
+def test_read_templates_lists_every_template(tmp_path: Path):
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "base.html").write_text("x")
+    (tmp_path / "partials/p.html").write_text("y")
+    assert read_templates(tmp_path) == {"base.html": "x", "partials/p.html": "y"}
+
+
+# --- serving files ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    (out / "missions/mars-3").mkdir(parents=True)
+    (out / "index.html").write_text("<html><head></head><body class='x'>home</body></html>")
+    (out / "missions/mars-3/index.html").write_text("mars 3")
+    (out / ".documentary-output").write_text("marker")
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret/secret.txt").write_text("TOP SECRET")
+    (out / "leak").symlink_to(tmp_path / "secret", target_is_directory=True)
+    (out / "leak.txt").symlink_to(tmp_path / "secret/secret.txt")
+    return out
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret/secret.txt",
+        "/missions/../../secret/secret.txt",
+        "/%2e%2e/secret/secret.txt",
+        "/%2E%2E%2Fsecret%2Fsecret.txt",
+        "/missions/%2e%2e/%2e%2e/secret/secret.txt",
+        "/..%5csecret%5csecret.txt",
+        "/.documentary-output",
+        "/leak/secret.txt",
+        "/leak.txt",
+        "/leak/",
+    ],
+)
+def test_no_path_outside_the_output_is_located(served: Path, path: str):
+    found = locate(served.resolve(), "/", path)
+    assert isinstance(found, Response) and found.status in (403, 404)
+
+
+def test_paths_inside_the_output_are_located(served: Path):
+    root = served.resolve()
+    assert locate(root, "/", "/") == root / "index.html"
+    assert locate(root, "/", "/missions/mars-3/?x=1") == root / "missions/mars-3/index.html"
+    assert locate(root, "/", "/missions/mars-3") == Response(301, location="/missions/mars-3/")
+    assert locate(root, "/sub/", "/sub/missions/mars-3/") == root / "missions/mars-3/index.html"
+    assert locate(root, "/sub/", "/missions/mars-3/").status == 404
+
+
+def test_inject_adds_the_reload_script_and_while_failing_the_overlay():
+    page = b"<html><head><title>t</title></head><body class='x'><main>m</main></body></html>"
+    ok = inject(page, State("v1"))
+    assert b'<script src="/__reload.js" data-version="v1" defer></script>\n</head>' in ok
+    assert b"documentary-build-errors" not in ok
+    problem = error("content/missions/a.yaml", 3, 7, "launch.date: <bad> & worse")
+    failing = inject(page, State("v2", (problem,)))
+    assert b'<link rel="stylesheet" href="/__reload.css">' in failing
+    assert failing.index(b"<body class='x'>") < failing.index(b"documentary-build-errors") < failing.index(b"<main>")
+    assert b"content/missions/a.yaml:3:7: error: launch.date: &lt;bad&gt; &amp; worse" in failing
+
+
+# --- the server, in a subprocess ---------------------------------------------------------------------
+
+
+class Server:
+    """`build.py serve` over a site, on a free port; every wait is bounded."""
+
+    def __init__(self, root: Path, out: Path, *extra: str):
+        command = [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--no-search"]
+        command += ["--content", str(root / "content"), "--out", str(out), *extra]
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.url = self.wait_for(r"^serving (http://\S+) ").group(1)
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            with self.changed:
+                self.lines.append(line.rstrip("\n"))
+                self.changed.notify_all()
+
+    def wait_for(self, pattern: str, start: int = 0) -> re.Match:
+        def found():
+            return next((m for line in self.lines[start:] if (m := re.search(pattern, line))), None)
+
+        with self.changed:
+            if not self.changed.wait_for(lambda: found() or self.process.poll() is not None, WAIT) or not found():
+                raise AssertionError(f"no line matching {pattern!r}; output so far:\n" + "\n".join(self.lines))
+            return found()
+
+    def count(self, prefix: str) -> int:
+        with self.changed:
+            return sum(1 for line in self.lines if line.startswith(prefix))
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=WAIT) as answer:
+                return answer.status, answer.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    def raw(self, path: str) -> tuple[int, str]:
+        """A request sent exactly as written: no client-side clean-up of `..`."""
+        host, port = self.url.split("//")[1].rstrip("/").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=WAIT)
+        try:
+            connection.request("GET", path)
+            answer = connection.getresponse()
+            return answer.status, answer.read().decode(errors="replace")
+        finally:
+            connection.close()
+
+    def version(self, since: str = "") -> str:
+        """The build version; with `since`, wait until a build replaces that one."""
+        status, text = self.get(f"/__reload?since={since}")
+        assert status == 200
+        return text
+
+    def next_version(self, since: str) -> str:
+        version = self.version(since)
+        assert version != since, "no reload was signalled; output:\n" + "\n".join(self.lines)
+        return version
+
+    def close(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=WAIT)
+
+
+@pytest.fixture
+def server(project: Path, tmp_path: Path):
+    running = Server(
+        project, tmp_path / "out", "--templates", str(project / "templates"), "--static", str(project / "static")
+    )
+    yield running
+    running.close()
+
+
+def test_an_edit_is_served_and_a_reload_signalled(server: Server, project: Path, tmp_path: Path):
+    status, page = server.get("/chapters/beginnings/")
+    assert status == 200 and '<script src="/__reload.js" data-version="' in page
+    assert "__reload" not in (tmp_path / "out/chapters/beginnings/index.html").read_text()  # added when served only
+    assert server.get("/__reload.js")[0] == 200
+    before = server.version()
+    edit(project / "content/chapters/01-beginnings.md", "The first attempt", "The pioneering attempt")
+    after = server.next_version(before)
+    status, page = server.get("/chapters/beginnings/")
+    assert "The pioneering attempt" in page and f'data-version="{after}"' in page
+
+
+def test_a_broken_file_shows_the_overlay_everywhere_until_fixed(server: Server, project: Path):
+    before = server.version()
+    start = len(server.lines)
+    mission = project / "content/missions/alpha-1.yaml"
+    edit(mission, "date: 1971-05-28", "date: 1971-13-28")
+    failing = server.next_version(before)
+    for path in ("/", "/missions/gamma-3/", "/no/such/page/"):
+        page = server.get(path)[1]
+        assert "documentary-build-errors" in page and "/__reload.css" in page
+        shown = re.search(r"<pre>(.*?)</pre>", page, re.S).group(1)
+        assert html.unescape(shown).startswith("content/missions/alpha-1.yaml:9:")
+    first = html.unescape(shown).splitlines()[0]
+    assert server.wait_for(re.escape(first), start)  # the terminal shows the same line
+    assert server.get("/__reload.css")[0] == 200
+    edit(mission, "date: 1971-13-28", "date: 1971-05-28")
+    server.next_version(failing)
+    status, page = server.get("/")
+    assert status == 200 and "documentary-build-errors" not in page
+
+
+def test_traversal_attempts_are_refused(server: Server, tmp_path: Path):
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret/secret.txt").write_text("TOP SECRET")
+    out = tmp_path / "out"
+    (out / "leak").symlink_to(tmp_path / "secret", target_is_directory=True)
+    (out / "leak.txt").symlink_to(tmp_path / "secret/secret.txt")
+    attempts = [
+        "/../secret/secret.txt",
+        "/../../../../../../etc/passwd",
+        "/%2e%2e/secret/secret.txt",
+        "/%2E%2E/%2E%2E/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
+        "/chapters/%2e%2e%2f%2e%2e%2fsecret/secret.txt",
+        "/..%5c..%5csecret%5csecret.txt",
+        "/leak/secret.txt",
+        "/leak.txt",
+        "/.documentary-output",
+    ]
+    for path in attempts:
+        status, body = server.raw(path)
+        assert status in (403, 404), path
+        assert "TOP SECRET" not in body and "root:" not in body, path
+
+
+def test_a_burst_of_saves_gives_one_rebuild(server: Server, project: Path):
+    files = sorted((project / "content").rglob("*.md"))
+    originals = {path: path.read_text(encoding="utf-8") for path in files}
+    saves = [(files[i % len(files)], f"{originals[files[i % len(files)]]}\nSaved {i}.\n") for i in range(50)]
+    before, rebuilds = server.version(), server.count("rebuilt:")
+    for path, text in saves:  # like `git checkout` or an editor writing twice: as fast as it can
+        path.write_text(text, encoding="utf-8")
+    after = server.next_version(before)
+    edit(saves[-1][0], "Saved 49.", "Saved again.")  # a later, separate save: its own rebuild
+    server.next_version(after)
+    assert server.count("rebuilt:") == rebuilds + 2
+
+
+def test_served_output_equals_a_clean_build_after_edits(server: Server, project: Path, tmp_path: Path):
+    version = server.version()
+    for _, change in edits(project):
+        change()
+        version = server.next_version(version)
+    clean = tmp_path / "clean"
+    options = ["--content", str(project / "content"), "--templates", str(project / "templates")]
+    options += ["--static", str(project / "static"), "--base-url", server.url, "--no-search", "--out", str(clean)]
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", *options],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert tree(tmp_path / "out") == tree(clean)
+
+
+# --- in a real browser, under the site's Content-Security-Policy ---------------------------------
+
+
+@pytest.mark.browser
+def test_the_browser_reloads_by_itself_and_shows_errors_under_the_csp(server: Server, project: Path):
+    from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, skip_or_fail
+
+    if not CHROMIUM.exists():
+        skip_or_fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    from playwright.sync_api import expect, sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+            page.on("pageerror", lambda exc: problems.append(str(exc)))
+            with page.expect_request(lambda request: "/__reload?" in request.url):  # the script is waiting
+                page.goto(server.url + "chapters/beginnings/")
+            edit(project / "content/chapters/01-beginnings.md", "The first attempt", "The pioneering attempt")
+            expect(page.locator("main")).to_contain_text("The pioneering attempt", timeout=WAIT * 1000)
+            mission = project / "content/missions/alpha-1.yaml"
+            edit(mission, "date: 1971-05-28", "date: 1971-13-28")
+            overlay = page.locator(".documentary-build-errors")
+            expect(overlay).to_be_visible(timeout=WAIT * 1000)
+            expect(overlay).to_contain_text("content/missions/alpha-1.yaml:9:")
+            edit(mission, "date: 1971-13-28", "date: 1971-05-28")
+            expect(overlay).to_have_count(0, timeout=WAIT * 1000)
+        finally:
+            browser.close()
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+    assert not problems, problems
