@@ -288,7 +288,9 @@ def write_pelican(corpus: Corpus, folder: Path) -> None:
 
 
 def write_mkdocs(corpus: Corpus, folder: Path) -> None:
-    _put(folder / "mkdocs.yml", MKDOCS_CONFIG)
+    first = {"chapters": corpus.chapters[0].slug, "missions": corpus.missions[0].slug}
+    nav = "".join(f"  - {name.capitalize()}: {name}/{slug}.md\n" for name, slug in first.items())
+    _put(folder / "mkdocs.yml", MKDOCS_CONFIG + "nav:\n  - Home: index.md\n" + nav)
     _put(folder / "docs" / "index.md", "# Synthetic Benchmark\n\nGenerated chapters and missions.\n")
     for section, slug, title, body, _order in pages(corpus):
         _put(folder / "docs" / section / f"{slug}.md", f"# {title}\n\n{body}")
@@ -338,8 +340,14 @@ MARKDOWN = {{
     "output_format": "html5",
 }}
 """
+# A short nav: with the default (every page in the nav), each page lists all the others and the output grows
+# with the square of the page count (206 MB at 1,000 pages). Search is off, as in our --no-search runs.
 MKDOCS_CONFIG = f"""site_name: Synthetic Benchmark
 site_url: {BASE_URL}
+plugins: []
+not_in_nav: |
+  /chapters/
+  /missions/
 markdown_extensions:
   - footnotes
   - tables

@@ -171,7 +171,8 @@ def _map_grid() -> list[str]:
     for lat in range(-90, 91, 30):
         _, y = map_point(lat, 0)
         parts.append(_line(plot.x, y, plot.x + plot.w, y, "grid major" if lat == 0 else "grid"))
-        parts.append(_text(plot.x - 8, y + 4, _lat_label(lat), "tick", "end"))
+        if abs(lat) < 90:  # the poles are the frame itself; their labels would crowd the corners
+            parts.append(_text(plot.x - 8, y + 4, _lat_label(lat), "tick", "end"))
     parts.append(_text(plot.x + plot.w / 2, plot.y + plot.h + 38, "Longitude (planetocentric, east positive)", "axis"))
     return parts
 

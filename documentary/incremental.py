@@ -31,6 +31,7 @@ from .write import MARKER, MARKER_TEXT, sync
 
 SITE_FIELDS = frozenset(f.name for f in dataclasses.fields(Site))
 SITE_METHODS = {"mission": "missions"}  # Site methods a template may call, and the field each reads
+ORDERED = frozenset({"chapters", "pages", "missions"})  # fields whose nodes have URLs, in order
 KEEP = ("pagefind/",)  # written by the search indexer, not by a rebuild
 Stat = tuple[int, int]  # (size, mtime_ns)
 
@@ -235,18 +236,45 @@ def _const(template: nodes.Expr) -> str | None:
 
 
 def site_reads(code: list[nodes.Node]) -> frozenset[str] | None:
-    """The Site fields some code reads as `site.<field>`; None if it uses `site` in any other way."""
+    """The Site fields some code reads as `site.<field>`; None if it uses `site` in any other way.
+
+    `site.chapters | length` and `site.chapters.index(node)` read only the order of the pages
+    ("chapters#order"), so editing one chapter's text does not render every other chapter again.
+    """
+    parents = {id(child): node for node in code for child in node.iter_child_nodes()}
     fields, wrapped = set(), set()
     for node in code:
         if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == "site":
             field = SITE_METHODS.get(node.attr, node.attr)
             if field not in SITE_FIELDS:
                 return None
-            fields.add(field)
+            fields.add(f"{field}#order" if field in ORDERED and _order_only(node, parents) else field)
             wrapped.add(id(node.node))
     if any(isinstance(n, nodes.Name) and n.name == "site" and id(n) not in wrapped for n in code):
         return None  # passed whole to a function, a macro or a variable: depend on all of it
     return frozenset(fields)
+
+
+def _order_only(node: nodes.Getattr, parents: dict[int, nodes.Node]) -> bool:
+    parent = parents.get(id(node))
+    if isinstance(parent, nodes.Filter) and parent.name == "length" and parent.node is node:
+        return True
+    call = parents.get(id(parent))
+    return (
+        isinstance(parent, nodes.Getattr)
+        and parent.attr == "index"
+        and isinstance(call, nodes.Call)
+        and call.node is parent
+    )
+
+
+def changed_fields(site: Site, old: Site) -> set[str]:
+    changed = {name for name in SITE_FIELDS if getattr(site, name) != getattr(old, name)}
+    return changed | {f"{name}#order" for name in ORDERED & changed if _order(site, name) != _order(old, name)}
+
+
+def _order(site: Site, name: str) -> tuple[str, ...]:
+    return tuple(node.url for node in getattr(site, name))
 
 
 def page_inputs(site: Site) -> dict[str, tuple]:
@@ -287,7 +315,7 @@ def stale(
     if previous is None:
         return set(jobs)
     old = previous.prepared.site
-    changed = {name for name in SITE_FIELDS if getattr(site, name) != getattr(old, name)}
+    changed = changed_fields(site, old)
     todo = set()
     for output, template in jobs.items():
         reads = templates.reads.get(template)

@@ -49,8 +49,22 @@ def split(items: Sequence[T], parts: int) -> list[Sequence[T]]:
     return [items[bounds[i] : bounds[i + 1]] for i in range(parts)]
 
 
-def map_slices(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: int) -> list[R]:
-    """`task` on each of `workers` slices of `items`, the first in this process; results in slice order."""
+def _same(value):
+    return value
+
+
+def map_slices(
+    task: Callable[[Sequence[T]], R],
+    items: Sequence[T],
+    workers: int,
+    encode: Callable[[R], object] = _same,
+    decode: Callable[[object], R] = _same,
+) -> list[R]:
+    """`task` on each of `workers` slices of `items`, the first in this process; results in slice order.
+
+    A worker's result crosses the pipe as `encode(result)` (pickled), and `decode` turns it back: a
+    compact form can be much cheaper to send than the objects themselves.
+    """
     slices = split(items, workers)
     if len(slices) < 2:
         return [task(items)]
@@ -58,36 +72,36 @@ def map_slices(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: in
     children = []
     for part in slices[1:]:
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_work, args=(task, part, send), daemon=True)
+        child = context.Process(target=_work, args=(task, encode, part, send), daemon=True)
         child.start()
         send.close()
         children.append((child, receive, part))
     results = [task(slices[0])]
     for child, receive, part in children:
-        results.append(_collect(child, receive, task, part))
+        results.append(_collect(child, receive, lambda part=part: task(part), decode))
     return results
 
 
-def _work(task: Callable[[Sequence[T]], R], part: Sequence[T], send) -> None:
+def _work(task: Callable, encode: Callable, part: Sequence, send) -> None:
     try:
-        message = ("ok", task(part))
+        message = ("ok", encode(task(part)))
     except BaseException:  # the parent re-raises it with the child's traceback
         message = ("error", traceback.format_exc())
     send.send(message)
     send.close()
 
 
-def _collect(child, receive, task: Callable[[Sequence[T]], R], part: Sequence[T]) -> R:
+def _collect(child, receive, redo: Callable[[], R], decode: Callable[[object], R]) -> R:
     try:
         status, value = receive.recv()
     except (EOFError, OSError):  # the worker died (killed, out of memory): do its share here
-        status, value = "ok", task(part)
+        return redo()
     finally:
         receive.close()
         child.join()
     if status != "ok":
         raise WorkerFailed(f"a build worker failed:\n{value}")
-    return value
+    return decode(value)
 
 
 @contextmanager

@@ -41,6 +41,7 @@ from .pipeline import Options
 from .search import SearchUnavailable, index_site
 from .write import check_output_dir
 
+WATCH_TICK_MS = 200  # how long the watcher waits for a change before answering "none"
 POLL_SECONDS = 25  # a long poll answers at least this often, so dead connections are noticed
 HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
@@ -380,13 +381,16 @@ def serve(
     http = threading.Thread(target=server.serve_forever, name="http", daemon=True)
     try:
         with _terminate_as_interrupt():
+            changes = watchfiles.watch(*watched, rust_timeout=WATCH_TICK_MS, yield_on_timeout=True)
+            next(changes)  # the watcher is live once it first answers: nothing saved from now on is missed
             builder.run(set())
             http.start()
             print(f"serving {base_url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
             if open_browser:
                 webbrowser.open(base_url)
-            for batch in watchfiles.watch(*watched, raise_interrupt=True):
-                builder.run({Path(path) for _, path in batch})
+            for batch in changes:  # everything saved during a build comes as one batch after it
+                if batch:
+                    builder.run({Path(path) for _, path in batch})
     except KeyboardInterrupt:
         pass
     finally:

@@ -146,6 +146,17 @@ def test_a_mission_edit_renders_its_page_neighbours_and_readers_only(project: Pa
     assert not rendered & {"about/index.html", "robots.txt", "404.html"}
 
 
+def test_a_chapter_edit_renders_its_page_its_lists_and_not_the_other_chapters(project: Path, tmp_path: Path):
+    live = Live(project, tmp_path / "live")
+    chapter = project / "content/chapters/01-beginnings.md"
+    rendered = set(live.step(edit(chapter, "The first attempt", "The earliest attempt")).pages)
+    assert {"chapters/beginnings/index.html", "chapters/index.html", "feed.xml", "index.html"} <= rendered
+    assert not rendered & {"chapters/the-pair/index.html", "chapters/afterwards/index.html"}
+    assert not rendered & {"missions/gamma-3/index.html", "about/index.html"}  # it names gamma-3, as before
+    renamed = set(live.step(edit(chapter, "title: Beginnings", "title: Origins")).pages)
+    assert {"chapters/the-pair/index.html", "missions/gamma-3/index.html"} <= renamed  # next link, backlink
+
+
 def test_a_static_edit_renders_nothing_and_copies_one_file(project: Path, tmp_path: Path):
     live = Live(project, tmp_path / "live")
     update = live.step(edit(project / "static/css/site.css", "", "/* new */\n"))
@@ -176,11 +187,14 @@ def reads(sources: dict[str, str], tmp_path: Path, name: str = "t.html"):
 
 
 def test_template_analysis_finds_the_site_fields_each_template_reads(tmp_path: Path):
-    assert reads({"t.html": "{{ site.chapters | length }} {{ site.mission('x').url }}"}, tmp_path) == {
+    assert reads({"t.html": "{{ site.chapters[0].title }} {{ site.mission('x').url }}"}, tmp_path) == {
         "chapters",
         "missions",
         "config",  # every page's URLs come from the site's base URL
     }
+    order = "{{ site.chapters.index(node) }} of {{ site.chapters | length }}"
+    assert reads({"t.html": order}, tmp_path) == {"chapters#order", "config"}
+    assert reads({"t.html": order + "{{ site.chapters | last }}"}, tmp_path) == {"chapters#order", "chapters", "config"}
     assert reads({"t.html": "{{ charts.window_chart(site) }}"}, tmp_path) is None  # passed whole: all of it
     assert reads({"t.html": "{{ site.no_such_field }}"}, tmp_path) is None
     assert reads({"t.html": "{{ node.title }} {{ 'launch site' }} {{ m.site }}"}, tmp_path) == {"config"}

@@ -67,6 +67,16 @@
     apply();
   }
 
+  // Print: links within the site are written as paths; give the printout their full address.
+  function setUpPrintAddresses() {
+    window.addEventListener("beforeprint", function () {
+      document.querySelectorAll(".prose a.mission-link").forEach(function (link) {
+        link.setAttribute("data-print-url", link.href);
+      });
+    });
+  }
+
   setUpThemeToggle();
   setUpTimelineFilters();
+  setUpPrintAddresses();
 })();

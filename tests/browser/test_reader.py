@@ -300,6 +300,18 @@ def test_the_theme_toggle_switches_and_persists_without_a_flash(browser, served,
     assert watch.console_errors == []
 
 
+def test_the_skip_link_is_the_first_stop_and_focus_is_visible(page, served):
+    page.goto(served.url("chapters/origins/"))
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("e => e === document.activeElement") and skip.is_visible()
+    assert skip.evaluate("e => getComputedStyle(e).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.keyboard.press("Tab")  # the next stop is inside the content, not back in the header
+    assert page.evaluate("() => !!document.activeElement.closest('main')")
+
+
 def test_print_shows_outside_addresses_and_hides_the_navigation(page, served):
     page.goto(served.url("chapters/mars-2-and-3/"))
     page.emulate_media(media="print")
@@ -310,6 +322,9 @@ def test_print_shows_outside_addresses_and_hides_the_navigation(page, served):
         "a => [getComputedStyle(a, '::after').content, a.getAttribute('href')]"
     )
     assert after[1] in after[0]
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    inside = page.locator(".prose a.mission-link").first.evaluate("a => getComputedStyle(a, '::after').content")
+    assert served.url("missions/") in inside  # a link within the site prints its full address
     page.screenshot(path=str(_artifact("print", "chapter.png")), full_page=True)
 
 
