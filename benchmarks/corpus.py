@@ -10,19 +10,44 @@ same prose with those references already resolved into plain Markdown links and 
 from __future__ import annotations
 
 import argparse
+import calendar
 import random
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-WORDS = ["orbit", "probe", "signal", "engine", "launch", "window", "rocket", "stage", "booster", "lander", "orbiter", "rover", "camera", "antenna", "radio", "telemetry", "command", "station", "tracking", "network", "dust", "storm", "crater", "plain", "valley", "ridge", "surface", "atmosphere", "pressure", "temperature", "descent", "parachute", "heat", "shield", "retrorocket", "thruster", "propellant", "oxidiser", "valve", "pump", "turbine", "bearing", "module", "panel", "battery", "power", "solar", "array", "instrument", "spectrometer", "magnetometer", "photometer", "radiometer", "experiment", "data", "image", "frame", "scan", "line", "transmission", "channel", "contact", "silence", "failure", "success", "record", "archive", "report", "engineer", "designer", "bureau", "ministry", "committee", "director", "team", "crew", "controller", "programme", "plan", "schedule", "season", "year", "month", "day", "hour", "minute", "second", "distance", "speed", "course", "correction", "trajectory", "transfer", "approach", "encounter", "arrival", "departure", "flight", "cruise", "mission", "attempt", "series", "design", "version", "model", "twin", "companion", "pair", "fleet", "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "over", "under", "after", "before", "during", "between", "against", "without", "was", "were", "is", "are", "had", "has", "been", "would", "could", "should", "might", "must", "will", "did", "not", "never", "still", "again", "then", "later", "first", "second", "third", "last", "next", "early", "late", "long", "short", "new", "old", "small", "large", "heavy", "light", "bright", "dark", "cold", "quiet", "careful", "brief", "steady", "sudden", "partial", "complete", "public", "secret", "known", "unknown", "official", "western", "soviet"]
+VOCABULARY = """
+orbit probe signal engine launch window rocket stage booster lander orbiter rover camera antenna radio
+telemetry command station tracking network dust storm crater plain valley ridge surface atmosphere
+pressure temperature descent parachute heat shield retrorocket thruster propellant oxidiser valve pump
+turbine bearing module panel battery power solar array instrument spectrometer magnetometer photometer
+radiometer experiment data image frame scan line transmission channel contact silence failure success
+record archive report engineer designer bureau ministry committee director team crew controller
+programme plan schedule season year month day hour minute second distance speed course correction
+trajectory transfer approach encounter arrival departure flight cruise mission attempt series design
+version model twin companion pair fleet the a an of to in on at by for with from into over under after
+before during between against without was were is are had has been would could should might must will
+did not never still again then later first second third last next early late long short new old small
+large heavy light bright dark cold quiet careful brief steady sudden partial complete public secret
+known unknown official western soviet
+"""
+WORDS = tuple(VOCABULARY.split())
 PROGRAMS = ("soviet", "russia", "usa", "europe", "china", "india", "japan", "uae")
-PROGRAM_LABELS = ("Soviet Union", "Russia", "United States", "Europe", "China", "India", "Japan", "United Arab Emirates")
+PROGRAM_LABELS = (
+    "Soviet Union",
+    "Russia",
+    "United States",
+    "Europe",
+    "China",
+    "India",
+    "Japan",
+    "United Arab Emirates",
+)
 TYPES = ("flyby", "orbiter", "lander", "impactor", "rover", "penetrator")
 OUTCOMES = ("success", "partial", "failure")
 OUTCOME_LABELS = ("Success", "Partial success", "Failure")
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTHS = tuple(calendar.month_name[1:])
 BASE_URL = "https://example.org/bench/"
 
 
@@ -152,7 +177,9 @@ def _body(rng: random.Random, number: int, cast: list[Mission], numbers: dict[st
     return text.result()
 
 
-def _paragraph(text: Text, rng: random.Random, cast: list[Mission], numbers: dict[str, int], sentences: int, footnote=None):
+def _paragraph(
+    text: Text, rng: random.Random, cast: list[Mission], numbers: dict[str, int], sentences: int, footnote=None
+):
     mission = rng.choice(cast)
     text.add(_sentence(rng) + " ")
     _link(text, mission, rng.random() < 0.3)
@@ -257,7 +284,8 @@ def mission_page(m: Mission) -> str:
     table = "| Fact | Value |\n| --- | --- |\n" + "".join(f"| {k} | {v} |\n" for k, v in rows)
     events = f"- {m.human}: Launch\n- {MONTHS[m.month - 1]} {m.year + 1}: Arrival at Mars\n"
     source = f"1. [Record of {m.name}](https://example.org/archive/{m.slug}), Synthetic Archive.\n"
-    return f"{m.summary}\n\n## Facts\n\n{table}\n## Events\n\n{events}\n## The account\n\n{m.description[1]}\n## Sources\n\n{source}"
+    sections = (("Facts", table), ("Events", events), ("The account", m.description[1]), ("Sources", source))
+    return f"{m.summary}\n\n" + "".join(f"## {title}\n\n{text}\n" for title, text in sections)
 
 
 def pages(corpus: Corpus) -> Iterator[tuple[str, str, str, str, int]]:
@@ -326,7 +354,7 @@ HUGO_LAYOUTS = {
 }
 PELICAN_CONFIG = f"""AUTHOR = "The benchmark"
 SITENAME = "Synthetic Benchmark"
-SITEURL = "{BASE_URL.rstrip('/')}"
+SITEURL = "{BASE_URL.rstrip("/")}"
 PATH = "content"
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"

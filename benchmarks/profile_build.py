@@ -1,6 +1,6 @@
 """Profile one in-process build of a content folder with cProfile and print the top functions.
 
-    python benchmarks/profile_build.py /tmp/corpus-1000/ours [--sort tottime] [--limit 40] [--search]
+python benchmarks/profile_build.py /tmp/corpus-1000/ours [--sort tottime] [--limit 40] [--search]
 """
 
 from __future__ import annotations

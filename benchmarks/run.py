@@ -46,7 +46,8 @@ class Run:
     tool: str
     wall: float
     cpu: float
-    rss_mb: float
+    pss_mb: float  # peak of the process tree's summed PSS, sampled
+    max_rss_mb: float  # peak RSS of its largest process (shared pages counted in full)
 
 
 # --- peers ---------------------------------------------------------------------------------------
@@ -81,8 +82,9 @@ def _hugo() -> Path:
 # --- one timed process -----------------------------------------------------------------------------
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds of the whole tree, peak tree RSS in MB); raise if the command fails."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float, float, float]:
+    """Wall seconds, CPU seconds of the whole tree, its peak memory (PSS) and the largest process's peak
+    RSS, in MB; raise if the command fails."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
@@ -98,12 +100,15 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
             errors.seek(0)
             raise RuntimeError(f"{' '.join(command)} failed:\n{errors.read().decode()[-2000:]}")
     # wait4 reports the child with every descendant it waited for; ru_maxrss is the largest one (KB)
-    cpu = usage.ru_utime + usage.ru_stime
-    return wall, cpu, max(peak, usage.ru_maxrss * 1024) / 2**20
+    return wall, usage.ru_utime + usage.ru_stime, peak / 2**20, usage.ru_maxrss / 1024
 
 
 def tree_rss(root: int) -> int:
-    """Sum of resident bytes of `root` and all its descendants, from /proc (0 where /proc is missing)."""
+    """Memory of `root` and all its descendants, from /proc (0 where /proc is missing).
+
+    Each process counts its proportional set size (PSS): a page shared by n processes (a forked worker's
+    inherited memory, a shared library) counts 1/n in each, so the sum is what the tree really holds.
+    """
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
         if entry.name.isdigit():
@@ -117,11 +122,21 @@ def tree_rss(root: int) -> int:
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError):
-            pass
+        total += _pss(pid)
     return total
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    try:  # no smaps_rollup (old kernels): the resident size, which counts shared pages in full
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 # --- the tools -----------------------------------------------------------------------------------
@@ -181,8 +196,9 @@ def pages_of(size: int) -> int:
 
 def table(runs: list[Run]) -> str:
     lines = [
-        "| pages | scenario | tool | runs | median wall s | min–max s | CPU s | pages/s | peak RSS MB | vs Hugo |",
-        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| pages | scenario | tool | runs | median wall s | min–max s | CPU s | pages/s "
+        "| tree PSS MB | max RSS MB | vs Hugo |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     groups: dict[tuple[int, str, str], list[Run]] = {}
     for run in runs:
@@ -195,7 +211,7 @@ def table(runs: list[Run]) -> str:
             f"| {pages_of(size):,} | {scenario} | {tool} | {len(group)} | {wall:.2f} "
             f"| {min(r.wall for r in group):.2f}–{max(r.wall for r in group):.2f} "
             f"| {statistics.median(r.cpu for r in group):.2f} | {pages_of(size) / wall:,.0f} "
-            f"| {max(r.rss_mb for r in group):,.0f} | {ratio} |"
+            f"| {max(r.pss_mb for r in group):,.0f} | {max(r.max_rss_mb for r in group):,.0f} | {ratio} |"
         )
     return "\n".join(lines)
 

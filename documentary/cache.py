@@ -58,10 +58,10 @@ def _version(name: str) -> str:
 class BodyCache:
     """Entries read from one pack file (or kept from the last build in this process), and those used now."""
 
-    def __init__(self, folder: Path | None = None, found: dict[str, bytes] | None = None):
+    def __init__(self, folder: Path | None = None, found: dict[str, bytes | memoryview] | None = None):
         self.folder = folder  # None: kept in memory only
         self.found = found or {}  # key -> verified entry bytes, from the last build
-        self.used: dict[str, bytes] = {}
+        self.used: dict[str, bytes | memoryview] = {}
         self.hits = 0
 
     @classmethod
@@ -73,7 +73,7 @@ class BodyCache:
         if blob is None:
             return None
         try:
-            doc = bodies.from_bytes(blob)
+            doc = bodies.from_bytes(bytes(blob))
         except (ValueError, TypeError, KeyError, AttributeError):  # well-formed bytes, wrong shape: a miss
             return None
         self.used[key] = blob
@@ -102,8 +102,9 @@ def _key(generator: str, job: bodies.ParseJob) -> str:
     return digest.hexdigest()
 
 
-def _read_pack(path: Path) -> dict[str, bytes]:
-    """Every entry whose bytes match its digest; an unreadable or malformed file gives none."""
+def _read_pack(path: Path) -> dict[str, memoryview]:
+    """Every entry whose bytes match its digest (views into one read of the file, not copies);
+    an unreadable or malformed file gives none."""
     try:
         data = path.read_bytes()
         if not data.startswith(SIGNATURE):
@@ -116,17 +117,17 @@ def _read_pack(path: Path) -> dict[str, bytes]:
         return {}
 
 
-def _entry(blobs: memoryview, spec: object) -> bytes | None:
+def _entry(blobs: memoryview, spec: object) -> memoryview | None:
     if not (isinstance(spec, list) and len(spec) == 3):
         return None
     offset, length, digest = spec
     if not (isinstance(offset, int) and isinstance(length, int) and offset >= 0 and length >= 0):
         return None
-    blob = bytes(blobs[offset : offset + length])
+    blob = blobs[offset : offset + length]
     return blob if len(blob) == length and hashlib.sha256(blob).hexdigest() == digest else None
 
 
-def _write_pack(folder: Path, entries: dict[str, bytes]) -> None:
+def _write_pack(folder: Path, entries: dict[str, bytes | memoryview]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     index, offset = {}, 0
     for key, blob in entries.items():

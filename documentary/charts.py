@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from . import facts
 from .graph import MissionNode, Site
 
 SOVIET = ("soviet", "russia")
@@ -136,7 +137,8 @@ def mars_map(site: Site) -> Markup:
     title = "Map of Mars with every landing and impact site"
     desc = (
         f"A latitude and longitude grid of Mars (planetocentric, east longitudes from -180 to 180 degrees) "
-        f"marking {landings} landing sites (triangles) and {len(missions) - landings} impact sites (crosses): "
+        f"marking {_count(landings, 'landing site')} (triangles) and {_count(len(missions) - landings, 'impact site')}"
+        " (crosses): "
         + "; ".join(f"{site_label(m)} at {_coords(m)}" for m in missions)
         + ". The table after the map lists the same sites."
     )
@@ -154,10 +156,13 @@ def mission_map(mission: MissionNode) -> Markup:
     return _svg("site-map", MAP_SIZE, title, desc, [*_map_grid(), *_map_sites((mission,), 1.5)], "site")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _coords(mission: MissionNode) -> str:
     place = mission.data.landing_site
-    ns = f"{abs(place.lat):g}° {'N' if place.lat >= 0 else 'S'}"
-    return f"{ns}, {abs(place.lon):g}° {'E' if place.lon >= 0 else 'W'}"
+    return f"{facts.coordinate(place.lat, 'N', 'S')}, {facts.coordinate(place.lon, 'E', 'W')}"
 
 
 def _map_grid() -> list[str]:
@@ -186,7 +191,7 @@ def _lat_label(lat: int) -> str:
 
 
 def _map_sites(missions: Iterable[MissionNode], scale: float = 1.0) -> list[str]:
-    marks, labels, taken = [], [], []
+    marks, labels = [], []
     points = [(m, map_point(m.data.landing_site.lat, m.data.landing_site.lon)) for m in missions]
     taken = [Box(x - 6 * scale, y - 6 * scale, 12 * scale, 12 * scale) for _, (x, y) in points]
     for mission, (x, y) in points:

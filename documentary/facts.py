@@ -89,7 +89,8 @@ def _matches(mission: Mission, filters: dict[str, tuple[str, ...]]) -> bool:
 
 def coordinate(degrees: float, positive: str, negative: str) -> str:
     hemisphere = positive if degrees >= 0 else negative
-    return f"{abs(degrees):g}° {hemisphere}"
+    shown = f"{abs(degrees):.4f}".rstrip("0").rstrip(".")
+    return f"{shown}° {hemisphere}"
 
 
 def is_date(found: object) -> bool:

@@ -10,10 +10,12 @@ always holds what a clean build would write.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,16 +23,17 @@ import jinja2
 from jinja2 import nodes
 
 from .cache import BodyCache
-from .errors import BuildFailed
+from .errors import BuildFailed, error
 from .graph import Site
 from .load import list_static
 from .markdown import Doc
 from .pipeline import Options, Prepared, Progress, prepare
-from .render import Renderer, compile_templates, make_environment
+from .render import PageResolver, Renderer, Urls, compile_templates, make_environment
 from .write import MARKER, MARKER_TEXT, sync
 
 SITE_FIELDS = frozenset(f.name for f in dataclasses.fields(Site))
 SITE_METHODS = {"mission": "missions"}  # Site methods a template may call, and the field each reads
+WIKILINKS = ("mission", "fact", "count")  # [[...]] kinds: what they print comes from mission data
 ORDERED = frozenset({"chapters", "pages", "missions"})  # fields whose nodes have URLs, in order
 KEEP = ("pagefind/",)  # written by the search indexer, not by a rebuild
 Stat = tuple[int, int]  # (size, mtime_ns)
@@ -123,10 +126,12 @@ def _files(folder: Path) -> list[str]:
 
 
 def _stats(folder: Path, names: Iterable[str]) -> dict[str, Stat]:
+    """Taken before the files are read, so a save that lands in between is seen by the next rebuild."""
     stats = {}
     for name in names:
-        info = (folder / name).stat()
-        stats[name] = (info.st_size, info.st_mtime_ns)
+        with contextlib.suppress(FileNotFoundError):  # deleted since it was listed: the watcher will say so
+            info = (folder / name).stat()
+            stats[name] = (info.st_size, info.st_mtime_ns)
     return stats
 
 
@@ -145,9 +150,14 @@ def _templates(folder: Path, previous: Snapshot | None) -> tuple[jinja2.Environm
 
 
 def read_templates(folder: Path) -> dict[str, str]:
-    loader = jinja2.FileSystemLoader(str(folder))
-    names = loader.list_templates()
-    return {name: (folder / name).read_text(encoding="utf-8") for name in names if not name.startswith(".")}
+    names = [name for name in jinja2.FileSystemLoader(str(folder)).list_templates() if not name.startswith(".")]
+    sources = {}
+    for name in names:
+        try:
+            sources[name] = (folder / name).read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise BuildFailed([error(str(folder / name), 1, 1, f"template is not valid UTF-8: {exc.reason}")]) from None
+    return sources
 
 
 Unit = tuple[str, str | None]  # (template, macro): a macro's body, or with None the template's own code
@@ -279,28 +289,36 @@ def _order(site: Site, name: str) -> tuple[str, ...]:
 
 def page_inputs(site: Site) -> dict[str, tuple]:
     """Each page's own inputs besides its template; mirrors Renderer.text_context and mission_context."""
-    by_slug = {m.slug: m for m in site.missions}
+    printed = _printer(site)
     windows = {w.index: w for w in site.windows}
     inputs: dict[str, tuple] = {}
     for node in site.chapters + site.pages:
-        inputs[node.url + "index.html"] = (node, _printed(node.body, site, by_slug))
+        inputs[node.url + "index.html"] = (node, printed(node.body))
     order = site.missions
     for i, mission in enumerate(order):
         before = order[i - 1] if i else None
         after = order[i + 1] if i + 1 < len(order) else None
-        printed = _printed(mission.description, site, by_slug)
-        inputs[mission.url + "index.html"] = (mission, windows[mission.window], before, after, printed)
+        inputs[mission.url + "index.html"] = (
+            mission,
+            windows[mission.window],
+            before,
+            after,
+            printed(mission.description),
+        )
     return inputs
 
 
-def _printed(body: Doc | None, site: Site, by_slug: dict) -> tuple:
-    """The mission data a body's [[...]] references print: names, facts, or for [[count:...]] all of it."""
-    if body is None:
-        return ()
-    if any(ref.kind == "count" for ref in body.refs):
-        return tuple(m.data for m in site.missions)
-    named = dict.fromkeys(r.target for r in body.refs if r.kind in ("mission", "fact") and r.target in by_slug)
-    return tuple(by_slug[slug].data for slug in named)
+def _printer(site: Site) -> Callable[[Doc | None], tuple[str, ...]]:
+    """What a body's [[...]] references print, resolved as the renderer resolves them: a page that names
+    a mission renders again when that name (or the fact, or the count) changes, not on every edit of it."""
+    resolver = PageResolver(site, Urls(site.config.base_url), ())
+    resolve = functools.cache(resolver.wikilink)  # a [[count:...]] is the same on every page
+
+    def printed(body: Doc | None) -> tuple[str, ...]:
+        refs = body.refs if body else ()
+        return tuple(resolve(ref.kind, ref.target, ref.detail) for ref in refs if ref.kind in WIKILINKS)
+
+    return printed
 
 
 def stale(

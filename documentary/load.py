@@ -5,6 +5,7 @@ Parsing functions take text, not paths; only `load_content` touches the disk.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ class RawContent:
 class _YamlProblem(Exception):
     def __init__(self, node: yaml.Node, message: str):
         super().__init__(message)
-        self.mark = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.index = node.start_mark.index
 
 
 class _AliasFound(_YamlProblem):
@@ -87,7 +88,7 @@ class _AliasFound(_YamlProblem):
 def _first_alias(text: str) -> tuple[Mark, str]:
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
-            mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+            mark = _position(text, event.start_mark.index)
             return mark, f"YAML aliases (*{event.anchor}) are not allowed in content files; write the value out"
     raise AssertionError("an alias was composed but not parsed")  # pragma: no cover
 
@@ -123,11 +124,13 @@ def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[YamlDoc | No
         return None, [error(path, 1 + line_offset, 1, f"YAML error: {exc}".replace("\n", " "))]
     if node is None:
         return None, [error(path, 1 + line_offset, 1, "file is empty")]
-    builder = _Builder(line_offset)
+    builder = _Builder(_Lines(text), line_offset)
     try:
         data = builder.build(node, ())
     except _YamlProblem as exc:
-        (line, col), message = _first_alias(text) if isinstance(exc, _AliasFound) else (exc.mark, str(exc))
+        (line, col), message = (
+            _first_alias(text) if isinstance(exc, _AliasFound) else (_position(text, exc.index), str(exc))
+        )
         return None, [error(path, line + line_offset, col, message)]
     problems = [error(path, line, col, msg) for (line, col), msg in builder.problems]
     return YamlDoc(path, data, builder.marks, builder.key_marks, text), problems
@@ -136,8 +139,8 @@ def parse_yaml(path: str, text: str, line_offset: int = 0) -> tuple[YamlDoc | No
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> tuple[Mark, str]:
     """Where the author should look, and what to do, for a PyYAML syntax error."""
     mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
-    where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    opened = (context.line + 1, context.column + 1) if context else where
+    where = _inside(text, _position(text, mark.index) if mark else (1, 1))
+    opened = _inside(text, _position(text, context.index)) if context else where
     problem, during = exc.problem or "invalid YAML", exc.context or ""
     char = text[mark.index : mark.index + 1] if mark else ""
     before = text[: mark.index].rsplit("\n", 1)[-1].rstrip() if mark else ""
@@ -160,6 +163,10 @@ def _reword(problem: str, during: str, char: str, before: str, opened_line: int)
         return True, "'{' is never closed with '}'"
     if "end of stream" in problem and "quoted scalar" in during:
         return True, "quoted text is never closed"
+    if "expected ':'" in problem and "simple key" in during:
+        return True, "expected 'key: value' here; is the ':' missing?"
+    if "flow node" in during and not char.strip():
+        return False, "the file ends before a '[' or '{' is closed"
     if "expected key" in problem and before.endswith(('"', "'")):
         advice = "wrap it in the other kind of quotes or double them ('it''s')"
         return False, f"text after a closing quote; to put quotes inside a value, {advice}"
@@ -174,14 +181,38 @@ def _reword(problem: str, during: str, char: str, before: str, opened_line: int)
     return None
 
 
+def _inside(text: str, where: Mark) -> Mark:
+    """PyYAML puts end-of-file problems on the line after the last; point at the end of the last line."""
+    lines = text.rstrip("\n").split("\n")
+    if where[0] <= len(lines):
+        return where
+    return len(lines), len(lines[-1]) + 1
+
+
 def _position(text: str, index: int) -> Mark:
+    """Line and column of a character offset, counting only newlines as decode() and editors do.
+
+    PyYAML's own line numbers also break at U+0085, U+2028 and U+2029.
+    """
     return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+class _Lines:
+    """`_position` for many offsets in one text, without rescanning it each time."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def at(self, index: int) -> Mark:
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
 
 
 class _Builder:
     """Turns a composed YAML node tree into plain values and records positions."""
 
-    def __init__(self, line_offset: int):
+    def __init__(self, lines: _Lines, line_offset: int):
+        self.lines = lines
         self.marks: dict[Loc, Mark] = {}
         self.key_marks: dict[Loc, Mark] = {}
         self.problems: list[tuple[Mark, str]] = []
@@ -189,7 +220,8 @@ class _Builder:
         self.line_offset = line_offset
 
     def mark(self, node: yaml.Node) -> Mark:
-        return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+        line, col = self.lines.at(node.start_mark.index)
+        return line + self.line_offset, col
 
     def build(self, node: yaml.Node, loc: Loc, at: yaml.Node | None = None) -> Any:
         if id(node) in self.seen:  # an alias: refusing them also defeats "billion laughs"

@@ -71,6 +71,7 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("cite", _render_cite)
     md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("footnote_caption", _render_footnote_caption)
     return md
 
 
@@ -198,6 +199,23 @@ def _render_link_open(renderer, tokens, idx, options, env) -> str:
         token = token.copy()
         token.attrs["href"] = env["resolver"].site_url(href)
     return renderer.renderToken([token], 0, options, env)
+
+
+def note_letter(number: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa: notes are lettered so they never look like numbered citations."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _render_footnote_caption(renderer, tokens, idx, options, env) -> str:
+    meta = tokens[idx].meta
+    caption = note_letter(meta["id"] + 1)
+    if meta.get("subId", -1) > 0:
+        caption += f":{meta['subId']}"
+    return f"[{caption}]"
 
 
 def _render_wikilink(renderer, tokens, idx, options, env) -> str:

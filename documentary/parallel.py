@@ -1,8 +1,10 @@
 """Use every core: forked workers that inherit the loaded site, so nothing big is ever pickled.
 
 A worker gets a slice of the work by inheritance (fork copies the parent's memory, copy on write) and
-sends back only its results. Small sites stay in one process, where starting workers costs more than
-it saves. Where fork is missing (Windows), everything runs in one process.
+sends back only its results, through an unnamed temporary file: pickle streams into it and out of it,
+so neither side ever holds the whole message in memory, and no pipe can fill up while the parent is
+busy with its own slice. Small sites stay in one process, where starting workers costs more than it
+saves. Where fork is missing (Windows), everything runs in one process.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -62,43 +66,44 @@ def map_slices(
 ) -> list[R]:
     """`task` on each of `workers` slices of `items`, the first in this process; results in slice order.
 
-    A worker's result crosses the pipe as `encode(result)` (pickled), and `decode` turns it back: a
-    compact form can be much cheaper to send than the objects themselves.
+    A worker's result is sent as `encode(result)` (pickled), and `decode` turns it back: a compact
+    form can be much cheaper to send than the objects themselves.
     """
     slices = split(items, workers)
     if len(slices) < 2:
         return [task(items)]
     context = multiprocessing.get_context("fork")
-    children = []
-    for part in slices[1:]:
-        receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_work, args=(task, encode, part, send), daemon=True)
-        child.start()
-        send.close()
-        children.append((child, receive, part))
-    results = [task(slices[0])]
-    for child, receive, part in children:
-        results.append(_collect(child, receive, lambda part=part: task(part), decode))
-    return results
+    with ExitStack() as files:
+        children = []
+        for part in slices[1:]:
+            results = files.enter_context(tempfile.TemporaryFile())
+            child = context.Process(target=_work, args=(task, encode, part, results), daemon=True)
+            child.start()
+            children.append((child, results, part))
+        done = [task(slices[0])]
+        for child, results, part in children:
+            done.append(_collect(child, results, lambda part=part: task(part), decode))
+    return done
 
 
-def _work(task: Callable, encode: Callable, part: Sequence, send) -> None:
+def _work(task: Callable, encode: Callable, part: Sequence, results) -> None:
     try:
         message = ("ok", encode(task(part)))
     except BaseException:  # the parent re-raises it with the child's traceback
         message = ("error", traceback.format_exc())
-    send.send(message)
-    send.close()
+    pickle.dump(message, results, protocol=pickle.HIGHEST_PROTOCOL)
+    results.flush()
 
 
-def _collect(child, receive, redo: Callable[[], R], decode: Callable[[object], R]) -> R:
+def _collect(child, results, redo: Callable[[], R], decode: Callable[[object], R]) -> R:
+    child.join()
     try:
-        status, value = receive.recv()
-    except (EOFError, OSError):  # the worker died (killed, out of memory): do its share here
+        results.seek(0)
+        status, value = pickle.load(results) if child.exitcode == 0 else ("died", None)
+    except (EOFError, OSError, pickle.UnpicklingError):
+        status, value = "died", None
+    if status == "died":  # killed, or out of memory: do its share here
         return redo()
-    finally:
-        receive.close()
-        child.join()
     if status != "ok":
         raise WorkerFailed(f"a build worker failed:\n{value}")
     return decode(value)

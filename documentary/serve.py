@@ -374,32 +374,36 @@ def serve(
     live = Live(out, _prefix(options.base_url))
     server = _bind(host, port, live)
     base_url = f"http://{_shown(host)}:{server.server_address[1]}{live.prefix}"
-    options = dataclasses.replace(options, base_url=base_url)
+    options = dataclasses.replace(options, base_url=base_url)  # links and feeds point at this server
     console = Console(quiet, verbose)
     indexer = Indexer(live, console) if options.search else None
     builder = Builder(options, out, live, console, indexer.request if indexer else lambda language: None)
-    http = threading.Thread(target=server.serve_forever, name="http", daemon=True)
     try:
         with _terminate_as_interrupt():
-            changes = watchfiles.watch(*watched, rust_timeout=WATCH_TICK_MS, yield_on_timeout=True)
-            next(changes)  # the watcher is live once it first answers: nothing saved from now on is missed
-            builder.run(set())
-            http.start()
-            print(f"serving {base_url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
-            if open_browser:
-                webbrowser.open(base_url)
-            for batch in changes:  # everything saved during a build comes as one batch after it
-                if batch:
-                    builder.run({Path(path) for _, path in batch})
+            _watch(watched, builder, server, base_url if open_browser else None)
     except KeyboardInterrupt:
         pass
     finally:
         if indexer:
             indexer.stop()
-        if http.is_alive():
-            server.shutdown()
         server.server_close()
     return 0
+
+
+def _watch(watched: list[Path], builder: Builder, server: ThreadingHTTPServer, open_url: str | None) -> None:
+    changes = watchfiles.watch(*watched, rust_timeout=WATCH_TICK_MS, yield_on_timeout=True)
+    next(changes)  # the watcher is live once it first answers: nothing saved from now on is missed
+    builder.run(set())
+    threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
+    try:
+        print(f"serving {builder.options.base_url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+        if open_url:
+            webbrowser.open(open_url)
+        for batch in changes:  # everything saved during a build comes as one batch after it
+            if batch:
+                builder.run({Path(path) for _, path in batch})
+    finally:
+        server.shutdown()
 
 
 class _Server(ThreadingHTTPServer):

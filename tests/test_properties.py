@@ -177,7 +177,7 @@ def assert_build_or_clean_errors(content: Path, file: Path, data: str | bytes) -
     else:
         assert result.pages
         problems = result.warnings
-    lines = file.read_bytes().count(b"\n") + 1
+    lines = len(re.split(rb"\r\n|\r|\n", file.read_bytes()))  # as the loader and editors count them
     for problem in problems:
         text = problem.format()
         assert LINE.match(text), text

@@ -101,6 +101,9 @@ def edits(root: Path):
     yield "chapter title", lambda: edit(c / "chapters/02-the-pair.md", "title: ", "title: Renamed ")
     yield "mission summary", lambda: edit(c / "missions/delta-4.yaml", "Stranded in Earth orbit.", "Stuck in orbit.")
     yield "mission reorder", lambda: edit(c / "missions/gamma-3.yaml", "date: 1960-10-10", "date: 1998-07-03")
+    yield "mission name", lambda: edit(c / "missions/alpha-1.yaml", "name: Alpha 1", "name: Alpha One")
+    yield "mission fact", lambda: edit(c / "missions/alpha-1.yaml", "lat: -45.0", "lat: -44.5")
+    yield "mission counted", lambda: edit(c / "missions/gamma-3.yaml", "program: soviet", "program: usa")
     yield "new mission", lambda: write(c / "missions/epsilon-5.yaml", NEW_MISSION)
     yield (
         "new reference",
@@ -135,15 +138,20 @@ def test_incremental_output_equals_a_clean_build_after_every_edit(project: Path,
         assert tree(live.out) == clean_build(project, tmp_path / "clean"), f"after the edit: {name}"
 
 
-def test_a_mission_edit_renders_its_page_neighbours_and_readers_only(project: Path, tmp_path: Path):
+def test_a_mission_edit_renders_its_page_its_neighbours_and_the_pages_that_print_what_changed(
+    project: Path, tmp_path: Path
+):
     live = Live(project, tmp_path / "live")
-    rendered = set(live.step(edit(project / "content/missions/delta-4.yaml", "Stranded", "Left")).pages)
-    assert {"missions/delta-4/index.html", "chapters/afterwards/index.html"} <= rendered  # its page, a reader
-    assert "missions/beta-2/index.html" in rendered  # the neighbour that links to it
-    assert "chapters/beginnings/index.html" in rendered  # counts missions with [[count:...]]
-    unrelated = {"missions/gamma-3/index.html", "missions/alpha-1/index.html", "chapters/the-pair/index.html"}
-    assert not rendered & unrelated
-    assert not rendered & {"about/index.html", "robots.txt", "404.html"}
+    mission = project / "content/missions/delta-4.yaml"
+    summary = set(live.step(edit(mission, "Stranded in Earth orbit.", "Left in orbit.")).pages)
+    assert {"missions/delta-4/index.html", "missions/beta-2/index.html"} <= summary  # its page, the one before
+    chapters = {f"chapters/{slug}/index.html" for slug in ("beginnings", "the-pair", "afterwards")}
+    assert not summary & (chapters | {"missions/gamma-3/index.html", "missions/alpha-1/index.html"})
+    name = set(live.step(edit(mission, "name: Delta 4", "name: Delta Four")).pages)
+    assert "chapters/afterwards/index.html" in name  # [[delta-4]] prints the name
+    assert "chapters/beginnings/index.html" not in name
+    program = set(live.step(edit(mission, "program: russia", "program: usa")).pages)
+    assert "chapters/beginnings/index.html" in program  # [[count:program=soviet,russia]] is one fewer
 
 
 def test_a_chapter_edit_renders_its_page_its_lists_and_not_the_other_chapters(project: Path, tmp_path: Path):

@@ -123,6 +123,7 @@ class Watch:
     console_errors: list[str] = field(default_factory=list)
     foreign_requests: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    bad_responses: list[str] = field(default_factory=list)  # HTTP 4xx/5xx, with the page that asked
 
 
 def open_context(browser, served: Served, watch: Watch, **options):
@@ -146,6 +147,10 @@ def _listen(page, watch: Watch) -> None:
     page.on("console", lambda msg: _console(page, msg, watch))
     page.on("pageerror", lambda exc: watch.console_errors.append(f"{page.url}: {exc}"))
     page.on("requestfailed", lambda req: _failed(req, watch))
+    page.on(
+        "response",
+        lambda res: watch.bad_responses.append(f"{page.url}: {res.status} {res.url}") if res.status >= 400 else None,
+    )
 
 
 def _console(page, message, watch: Watch) -> None:

@@ -136,6 +136,7 @@ def _link_problem(link: str, served: Served, pages: dict[str, Visited]) -> str |
 
 
 def test_no_console_error_on_any_page(crawl):
+    print(f"\ncrawled {len(crawl.pages)} pages and {len(crawl.assets)} other files")
     assert crawl.watch.console_errors == []
     assert len(crawl.pages) >= 44
 
@@ -143,6 +144,7 @@ def test_no_console_error_on_any_page(crawl):
 def test_no_request_leaves_the_site(crawl):
     assert crawl.watch.foreign_requests == []
     assert crawl.watch.failed == []
+    assert crawl.watch.bad_responses == []
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -226,7 +228,7 @@ def test_searching_ptolemaeus_finds_the_mars_3_page(page, served, watch):
     assert f"{PREFIX}missions/mars-3/" in _result_paths(page)
     assert "Ptolemaeus" in page.locator("#search-results").inner_text()
     assert "q=Ptolemaeus" in page.url
-    assert watch.console_errors == [] and watch.foreign_requests == []
+    assert watch.console_errors == [] and watch.foreign_requests == [] and watch.bad_responses == []
 
 
 def test_the_header_search_box_submits_to_the_search_page(page, served, watch):

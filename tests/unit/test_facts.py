@@ -53,3 +53,11 @@ def test_bad_filters_are_explained():
     assert filter_problem("colour=red").startswith("unknown count filter 'colour'")
     assert filter_problem("from=soon") == "count filter 'from' needs a year, e.g. from=1973"
     assert filter_problem("program=usa outcome=failure") is None
+
+
+def test_coordinates_keep_their_precision_and_hemisphere():
+    from documentary.facts import coordinate
+
+    assert coordinate(175.4785, "E", "W") == "175.4785° E"
+    assert coordinate(-45.0, "N", "S") == "45° S"
+    assert coordinate(-158.25, "E", "W") == "158.25° W"

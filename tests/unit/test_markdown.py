@@ -110,3 +110,11 @@ def test_site_links_are_recorded_and_rewritten_by_the_resolver(md):
     assert [(r.kind, r.target, r.line, r.col) for r in doc.refs] == [("link", "/timeline/#w", 2, 20)]
     html = render(md, doc, Resolver())
     assert 'href="/base/timeline/#w"' in html and 'href="https://example.org/"' in html
+
+
+def test_notes_are_lettered_so_they_never_look_like_citations(md):
+    from documentary.markdown import note_letter
+
+    assert [note_letter(n) for n in (1, 2, 26, 27, 52, 53)] == ["a", "b", "z", "aa", "az", "ba"]
+    html = render(md, parse(md, "A.[^x] B.[^y]\n\n[^x]: One.\n[^y]: Two.\n"), FakeResolver())
+    assert '<a href="#fn1" id="fnref1">[a]</a>' in html and '<a href="#fn2" id="fnref2">[b]</a>' in html
