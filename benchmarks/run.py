@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -66,7 +67,8 @@ def _version(tool: str) -> str:
     command = {"hugo": [str(_hugo()), "version"], "pelican": [_bin("pelican"), "--version"]}
     command["mkdocs"] = [_bin("mkdocs"), "--version"]
     done = subprocess.run(command[tool], capture_output=True, text=True, check=True)
-    return done.stdout.strip().splitlines()[0]
+    found = re.search(r"\d+\.\d+(\.\d+)?", done.stdout)
+    return found[0] if found else done.stdout.strip()
 
 
 def _bin(name: str) -> str:

@@ -156,8 +156,9 @@ def run(name: str, make, edits: int, pause: float, search: bool) -> None:
         started = time.perf_counter()
         server = Server(folder, search)
         try:
-            built = len(list((folder / "out").rglob("index.html")))
-            print(f"{name}: {built} pages, first build and start {time.perf_counter() - started:.1f} s")
+            outputs = [p for p in (folder / "out").rglob("*") if p.is_file() and "pagefind" not in p.parts]
+            took = time.perf_counter() - started
+            print(f"{name}: {len(outputs)} files (pages, feeds, static), first build and start {took:.1f} s")
             signal_ms, page_ms = measure(server, targets, edits, pause)
         finally:
             server.close()

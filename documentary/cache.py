@@ -19,9 +19,10 @@ import tempfile
 from collections.abc import Sequence
 from contextlib import suppress
 from functools import partial
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import markdown_it
+import mdit_py_plugins
 from markdown_it import MarkdownIt
 
 from . import bodies
@@ -40,19 +41,11 @@ def cache_dir(out: Path) -> Path:
 def fingerprint(md: MarkdownIt) -> str:
     """Changes whenever the generator's code, its Markdown libraries or the parser options change."""
     digest = hashlib.sha256(repr(sys.version_info[:2]).encode())
-    for name in ("markdown-it-py", "mdit-py-plugins"):
-        digest.update(f"{name}={_version(name)};".encode())
+    digest.update(f"markdown-it-py {markdown_it.__version__}; mdit-py-plugins {mdit_py_plugins.__version__}".encode())
     digest.update(json.dumps(md.options, sort_keys=True, default=repr).encode())
     for path in sorted(PACKAGE.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
-
-
-def _version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "unknown"
 
 
 class BodyCache:

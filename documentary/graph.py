@@ -122,9 +122,14 @@ ParseAll = Callable[[list[ParseJob]], list[Doc]]
 
 
 def build_graph(
-    content: Content, md: MarkdownIt, static_files: tuple[str, ...] = (), parse_all: ParseAll | None = None
+    content: Content,
+    md: MarkdownIt,
+    static_files: tuple[str, ...] = (),
+    parse_all: ParseAll | None = None,
+    static_root: str = "static",
 ) -> tuple[Site, list[ContentError]]:
-    """`parse_all` parses every body in one call (the pipeline passes one that uses the cache and every core)."""
+    """`parse_all` parses every body in one call (the pipeline passes one that uses the cache and every core);
+    `static_root` is the static folder as problems name it."""
     errors: list[ContentError] = []
     missions = {m.slug: m for m in sorted(content.missions, key=_launch_order)}
     checker = _RefChecker(missions, content.sources, errors, content.invalid_missions)
@@ -141,7 +146,7 @@ def build_graph(
     for slug, body in descriptions.items():
         if body:
             checker.check(missions[slug].doc.path, body.refs)
-    _check_collisions(content, static_files, errors)
+    _check_collisions(content, static_files, static_root, errors)
     _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
     _warn_placeholders(content, errors)
     site = Site(
@@ -343,7 +348,7 @@ def _outputs(chapters, pages, missions) -> tuple[str, ...]:
     return tuple(sorted(fixed + nodes))
 
 
-def _check_collisions(content: Content, static_files: tuple[str, ...], errors: list[ContentError]) -> None:
+def _check_collisions(content: Content, static_files: tuple[str, ...], root: str, errors: list[ContentError]) -> None:
     first_chapter: dict[str, str] = {}
     for chapter in content.chapters:
         if chapter.slug in first_chapter:
@@ -359,7 +364,7 @@ def _check_collisions(content: Content, static_files: tuple[str, ...], errors: l
     generated |= {f"missions/{m.slug}/index.html" for m in content.missions}
     for name in static_files:
         if name in generated or name.startswith("pagefind/"):
-            errors.append(error(f"static/{name}", 1, 1, f"static file would overwrite the generated page /{name}"))
+            errors.append(error(f"{root}/{name}", 1, 1, f"static file would overwrite the generated page /{name}"))
 
 
 @dataclass(frozen=True)

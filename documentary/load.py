@@ -102,7 +102,7 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[ContentError]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")) + 1  # in characters
         byte = raw[exc.start]
         msg = f"file is not valid UTF-8: byte 0x{byte:02x} at offset {exc.start}"
         return None, [error(path, line, col, msg)]
@@ -311,7 +311,12 @@ def load_content(content_dir: Path, display_base: Path | None = None) -> RawCont
 
     def read(path: Path) -> tuple[str, str | None]:
         shown = _display(path, base)
-        text, problems = decode(shown, path.read_bytes())
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:  # deleted or renamed since the folder was listed, or unreadable
+            errors.append(error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}"))
+            return shown, None
+        text, problems = decode(shown, raw)
         errors.extend(problems)
         return shown, text
 
@@ -326,6 +331,11 @@ def load_content(content_dir: Path, display_base: Path | None = None) -> RawCont
 def _display(path: Path, base: Path) -> str:
     rel = os.path.relpath(path, base)
     return Path(rel).as_posix() if not rel.startswith("..") else path.as_posix()
+
+
+def display_path(path: Path) -> str:
+    """How problems name a file or folder: relative to the working directory when inside it."""
+    return _display(path, Path.cwd())
 
 
 def _load_yaml(path: Path, read, errors: list[ContentError], required: bool) -> YamlDoc | None:

@@ -7,6 +7,7 @@ import re
 import typing
 from dataclasses import dataclass, replace
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
@@ -36,6 +37,13 @@ def _url(value: str) -> str:
     bad = next((c for c in value if c in '"<>\\`' or c.isspace() or not c.isprintable()), None)
     if bad is not None:  # such a URL could break out of an HTML attribute; encode it (%20, %22) instead
         raise ValueError(f"URL '{value}' contains {bad!r}; percent-encode it (e.g. %20 for a space)")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - reading it checks it: a port that is not a number in range raises
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a valid URL ({exc})") from None
+    if not parts.hostname:
+        raise ValueError(f"URL '{value}' has no host name")
     return value
 
 
@@ -219,19 +227,25 @@ def _validate_sources(doc: YamlDoc | None, errors: list[ContentError]) -> dict[s
         errors.append(ContentError(doc.where(), "sources.yaml must map source keys to {title, publisher, url}"))
         return {}
     out = {}
+    marks, key_marks = _by_key(doc.marks), _by_key(doc.key_marks)
     for key, value in doc.data.items():
         if not SLUG.match(key):
             errors.append(_one_line(ContentError(doc.where((key,), key=True), f"source key '{key}' is not a slug")))
             continue
-        sub = YamlDoc(doc.path, value, _sub(doc.marks, key), _sub(doc.key_marks, key))
+        sub = YamlDoc(doc.path, value, marks.get(key, {}), key_marks.get(key, {}))
         entry = _validate(sub, SourceEntry, errors, prefix=(key,))
         if entry:
             out[key] = entry
     return out
 
 
-def _sub(marks: dict, key: str) -> dict:
-    return {loc[1:]: mark for loc, mark in marks.items() if loc[:1] == (key,)}
+def _by_key(marks: dict) -> dict[str, dict]:
+    """Marks grouped by their top-level key, which is dropped: one pass, not one pass per source."""
+    groups: dict[str, dict] = {}
+    for loc, mark in marks.items():
+        if loc:
+            groups.setdefault(loc[0], {})[loc[1:]] = mark
+    return groups
 
 
 def _validate(doc: YamlDoc, model: type[Model], errors: list[ContentError], prefix: tuple[str, ...] = ()):

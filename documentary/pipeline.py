@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from .cache import BodyCache, cache_dir, compile_all
 from .errors import BuildFailed, ContentError, error
 from .graph import Site, build_graph
-from .load import list_static, load_content
+from .load import display_path, list_static, load_content
 from .markdown import make_parser
 from .models import normalise_base_url, validate
 from .parallel import paused_gc
@@ -75,9 +75,8 @@ def prepare(options: Options, progress: Progress = _quiet, cache: BodyCache | No
     started = time.perf_counter()
     static_files = list_static(options.static)
     md = make_parser(content.site.allow_html)
-    site, graph_problems = build_graph(
-        content, md, static_files, lambda jobs: compile_all(md, jobs, cache, options.workers)
-    )
+    parse_all = lambda jobs: compile_all(md, jobs, cache, options.workers)  # noqa: E731
+    site, graph_problems = build_graph(content, md, static_files, parse_all, display_path(options.static))
     problems += graph_problems
     progress("graph", len(site.outputs), _since(started))
     errors, warnings = _split(problems, options.strict)

@@ -19,7 +19,7 @@ from . import charts, facts
 from .bodies import render_body
 from .dates import PartialDate
 from .errors import ContentError, error
-from .graph import Citation, MissionNode, Site, TextNode
+from .graph import Citation, MissionNode, Site, TextNode, Window
 from .markdown import Doc
 from .parallel import map_slices, workers_for
 
@@ -235,13 +235,17 @@ class Renderer:
     def _mission_positions(self) -> dict[str, int]:
         return {m.slug: i for i, m in enumerate(self.site.missions)}
 
+    @cached_property
+    def _windows(self) -> dict[int, Window]:
+        return {w.index: w for w in self.site.windows}
+
     def mission_context(self, mission: MissionNode) -> dict:
         order = self.site.missions
         index = self._mission_positions[mission.slug]  # tuple.index would make the site quadratic
         return {
             "node": mission,
             "body": self.markdown(mission.description, mission.citations),
-            "window": next(w for w in self.site.windows if w.index == mission.window),
+            "window": self._windows[mission.window],
             "before": order[index - 1] if index else None,
             "after": order[index + 1] if index + 1 < len(order) else None,
         }

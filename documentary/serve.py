@@ -42,6 +42,7 @@ from .search import SearchUnavailable, index_site
 from .write import check_output_dir
 
 WATCH_TICK_MS = 200  # how long the watcher waits for a change before answering "none"
+SEARCH_QUIET_SECONDS = 2.0  # the search index is rebuilt once saves pause this long
 POLL_SECONDS = 25  # a long poll answers at least this often, so dead connections are noticed
 HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
@@ -272,7 +273,8 @@ class Console:
 
 
 class Indexer:
-    """Re-indexes the served folder for search in the background, so a reload never waits for it."""
+    """Re-indexes the served folder for search in the background, once the author pauses: a reload never
+    waits for it, and search results catch up a few seconds after the pages do."""
 
     def __init__(self, live: Live, console: Console):
         self.live = live
@@ -294,14 +296,20 @@ class Indexer:
     def _run(self) -> None:
         while self.wanted.wait() and not self.stopping.is_set():
             self.wanted.clear()
-            started = time.perf_counter()
-            try:
-                with self.live.search_lock:
-                    count = index_site(self.live.out, self.language)
-            except SearchUnavailable as exc:
-                self.console.problems([error(str(self.live.out), 1, 1, str(exc))])
-                continue
-            self.console.detail(f"  search    {count:>6}  {(time.perf_counter() - started) * 1000:8.1f} ms")
+            if self.wanted.wait(SEARCH_QUIET_SECONDS):
+                continue  # still saving: wait for a pause, so indexing never competes with a rebuild
+            if not self.stopping.is_set():
+                self._index()
+
+    def _index(self) -> None:
+        started = time.perf_counter()
+        try:
+            with self.live.search_lock:
+                count = index_site(self.live.out, self.language)
+        except SearchUnavailable as exc:
+            self.console.problems([error(str(self.live.out), 1, 1, str(exc))])
+            return
+        self.console.detail(f"  search    {count:>6}  {(time.perf_counter() - started) * 1000:8.1f} ms")
 
 
 class Builder:

@@ -7,13 +7,17 @@ optional `args.txt` with extra command-line arguments.
 
 from __future__ import annotations
 
+import errno
+import os
 import shlex
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, run_cli
+from documentary.errors import BuildFailed
+from documentary.pipeline import Options, check
+from tests.conftest import FIXTURES, ROOT, run_cli
 
 CATALOGUE = FIXTURES / "invalid"
 CASES = sorted(p.name for p in CATALOGUE.iterdir() if (p / "expected.txt").is_file())
@@ -82,3 +86,22 @@ def test_check_reports_the_same_problems_and_writes_nothing(tmp_path: Path):
     assert result.returncode == 1
     assert error_lines(result.stderr) == (folder / "expected.txt").read_text().splitlines()
     assert sorted(p.name for p in folder.iterdir()) == ["content", "expected.txt"]
+
+
+def test_a_file_that_vanishes_while_loading_is_a_problem_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    folder = shutil.copytree(CATALOGUE / "strict-no-source", tmp_path / "case")
+    monkeypatch.chdir(folder)
+    real = Path.read_bytes
+
+    def vanishing(path: Path) -> bytes:
+        if path.name == "probe-1.yaml":
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", vanishing)
+    options = Options(content=Path("content"), templates=ROOT / "templates", static=ROOT / "static", search=False)
+    with pytest.raises(BuildFailed) as failed:
+        check(options)
+    assert [e.format() for e in failed.value.errors] == [
+        "content/missions/probe-1.yaml:1:1: error: cannot read the file: No such file or directory"
+    ]

@@ -187,8 +187,8 @@ def assert_build_or_clean_errors(content: Path, file: Path, data: str | bytes) -
 
 
 # No example database: the tests must not write into the repository; a failure prints its example.
-SETTINGS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-RENDERING = settings(SETTINGS, max_examples=60)  # most of these examples reach the templates: slower each
+SETTINGS = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+RENDERING = settings(SETTINGS, max_examples=120)  # most of these examples reach the templates: slower each
 
 
 @SETTINGS
@@ -228,7 +228,7 @@ def test_any_site_yaml_builds_or_gives_clean_errors(base: Path, data: str | byte
     assert_build_or_clean_errors(content, content / "site.yaml", data)
 
 
-@settings(max_examples=60, deadline=None, database=None)
+@settings(max_examples=150, deadline=None, database=None)
 @given(data=yaml_text(SOURCES))
 def test_any_sources_file_builds_or_gives_clean_errors(base: Path, data: str | bytes):
     content = own_copy(base, "sources")

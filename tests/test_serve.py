@@ -8,6 +8,7 @@ import http.client
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -295,8 +296,8 @@ def test_inject_adds_the_reload_script_and_while_failing_the_overlay():
 class Server:
     """`build.py serve` over a site, on a free port; every wait is bounded."""
 
-    def __init__(self, root: Path, out: Path, *extra: str):
-        command = [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--no-search"]
+    def __init__(self, root: Path, out: Path, *extra: str, search: bool = False):
+        command = [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0"] + ([] if search else ["--no-search"])
         command += ["--content", str(root / "content"), "--out", str(out), *extra]
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
@@ -405,6 +406,32 @@ def test_a_broken_file_shows_the_overlay_everywhere_until_fixed(server: Server, 
     assert status == 200 and "documentary-build-errors" not in page
 
 
+def test_a_server_started_on_broken_content_shows_the_errors_then_the_site(project: Path, tmp_path: Path):
+    mission = project / "content/missions/alpha-1.yaml"
+    edit(mission, "date: 1971-05-28", "date: 1971-13-28")
+    folders = ["--templates", str(project / "templates"), "--static", str(project / "static")]
+    running = Server(project, tmp_path / "out", *folders)
+    try:
+        status, page = running.get("/")
+        assert status == 404 and "content/missions/alpha-1.yaml:9:" in page  # nothing built yet: errors only
+        before = running.version()
+        edit(mission, "date: 1971-13-28", "date: 1971-05-28")
+        running.next_version(before)
+        status, page = running.get("/")
+        assert status == 200 and "documentary-build-errors" not in page
+    finally:
+        running.close()
+
+
+def test_a_port_in_use_is_a_usage_error(cli, site_copy: Path, tmp_path: Path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = cli(["serve", "--port", port, "--no-search", "--out", str(tmp_path / "out")], site_copy, timeout=60)
+    assert result.returncode == 2 and f"cannot serve on 127.0.0.1:{port}" in result.stderr
+
+
 def test_traversal_attempts_are_refused(server: Server, tmp_path: Path):
     (tmp_path / "secret").mkdir()
     (tmp_path / "secret/secret.txt").write_text("TOP SECRET")
@@ -439,6 +466,19 @@ def test_a_burst_of_saves_gives_one_rebuild(server: Server, project: Path):
     edit(saves[-1][0], "Saved 49.", "Saved again.")  # a later, separate save: its own rebuild
     server.next_version(after)
     assert server.count("rebuilt:") == rebuilds + 2
+
+
+def test_the_search_index_is_built_in_the_background(project: Path, tmp_path: Path):
+    out, folders = tmp_path / "out", ["--templates", str(project / "templates"), "--static", str(project / "static")]
+    running = Server(project, out, *folders, "-v", search=True)
+    try:
+        status, page = running.get("/")
+        assert status == 200 and "documentary-build-errors" not in page
+        running.wait_for(r"^\s+search\s+\d+")  # after a pause in saving, never before the first reload
+        assert (out / "pagefind" / "pagefind-entry.json").is_file()
+        assert running.get("/pagefind/pagefind-entry.json")[0] == 200
+    finally:
+        running.close()
 
 
 def test_served_output_equals_a_clean_build_after_edits(server: Server, project: Path, tmp_path: Path):
