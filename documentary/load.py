@@ -73,6 +73,7 @@ class RawContent:
     sources: YamlDoc | None
     pages: tuple[MarkdownDoc, ...]
     errors: tuple[ContentError, ...]
+    broken_missions: tuple[str, ...] = ()  # files that exist but could not be read or parsed
 
 
 class _YamlProblem(Exception):
@@ -323,9 +324,10 @@ def load_content(content_dir: Path, display_base: Path | None = None) -> RawCont
     site = _load_yaml(content_dir / "site.yaml", read, errors, required=True)
     sources = _load_yaml(content_dir / "sources.yaml", read, errors, required=False)
     chapters = _load_chapters(content_dir / "chapters", read, errors)
-    missions = _load_missions(content_dir / "missions", read, errors)
+    broken: list[str] = []
+    missions = _load_missions(content_dir / "missions", read, errors, broken)
     pages = _load_pages(content_dir / "pages", read, errors)
-    return RawContent(site, chapters, missions, sources, pages, tuple(errors))
+    return RawContent(site, chapters, missions, sources, pages, tuple(errors), tuple(broken))
 
 
 def _display(path: Path, base: Path) -> str:
@@ -373,7 +375,9 @@ def _load_chapters(folder: Path, read, errors: list[ContentError]) -> tuple[Mark
     return tuple(out)
 
 
-def _load_missions(folder: Path, read, errors: list[ContentError]) -> tuple[tuple[str, YamlDoc], ...]:
+def _load_missions(
+    folder: Path, read, errors: list[ContentError], broken: list[str]
+) -> tuple[tuple[str, YamlDoc], ...]:
     out = []
     for path in _files(folder, (".yaml", ".yml")):
         shown, text = read(path)
@@ -381,10 +385,10 @@ def _load_missions(folder: Path, read, errors: list[ContentError]) -> tuple[tupl
             msg = f"mission file name '{path.name}' must be <slug>.yaml with a lowercase-hyphen slug"
             errors.append(error(shown, 1, 1, msg))
             continue
-        if text is not None:
-            doc, problems = parse_yaml(shown, text)
-            errors.extend(problems)
-            out += [(path.stem, doc)] if doc else []
+        doc, problems = parse_yaml(shown, text) if text is not None else (None, [])
+        errors.extend(problems)
+        out += [(path.stem, doc)] if doc else []
+        broken += [] if doc else [path.stem]
     return tuple(out)
 
 

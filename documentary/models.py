@@ -200,7 +200,7 @@ def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
             sources=sources,
             sources_doc=raw.sources,
             pages=tuple(p for p in pages if p),
-            invalid_missions=frozenset(s for s, _, m in missions if m is None),
+            invalid_missions=frozenset([s for s, _, m in missions if m is None] + list(raw.broken_missions)),
         ),
         errors,
     )

@@ -134,6 +134,8 @@ def compile_templates(env: jinja2.Environment, templates: Path) -> list[ContentE
     for name in env.list_templates(filter_func=lambda n: not n.startswith(".")):
         try:
             env.get_template(name)
+        except UnicodeDecodeError as exc:
+            errors.append(error(_template_path(templates, name), 1, 1, f"template is not valid UTF-8: {exc.reason}"))
         except jinja2.TemplateSyntaxError as exc:
             errors.append(
                 error(_template_path(templates, exc.name or name), exc.lineno or 1, 1, exc.message or "syntax error")

@@ -49,7 +49,7 @@ def test_github_actions_gets_annotations(site_copy, monkeypatch, capsys):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert main(["check"]) == 1
     err = capsys.readouterr().err
-    assert "::error file=content/missions/gamma-3.yaml,line=2,col=1::YAML syntax error" in err
+    assert "::error file=content/missions/gamma-3.yaml,line=1,col=8::YAML syntax error" in err
 
 
 def test_bad_command_lines_exit_2(site_copy, monkeypatch, capsys):

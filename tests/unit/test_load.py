@@ -58,7 +58,9 @@ def test_duplicate_key_is_reported_at_the_second_key():
 def test_aliases_are_refused_where_they_are_used():
     doc, errors = parse_yaml("m.yaml", "a: &x [1]\nb: *x\n")
     assert doc is None
-    assert messages(errors) == ["m.yaml:2:1: error: YAML aliases (*name) are not allowed in content files"]
+    assert messages(errors) == [
+        "m.yaml:2:4: error: YAML aliases (*x) are not allowed in content files; write the value out"
+    ]
 
 
 def test_python_tags_are_errors_not_code():

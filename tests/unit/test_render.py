@@ -105,3 +105,13 @@ def test_undefined_variables_name_the_template_and_line(templates, monkeypatch, 
     assert [e.format() for e in errors] == [
         "templates/mission.html:3:1: error: template error: 'documentary.models.Mission object' has no attribute 'nmae'"
     ]
+
+
+def test_a_template_that_is_not_utf8_is_one_clean_error(templates, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    folder = templates({})
+    (folder / "page.html").write_bytes(b"caf\xe9 {{ output }}\n")
+    _, errors = render_site(small_site(), make_parser(), folder)
+    assert [e.format() for e in errors] == [
+        "templates/page.html:1:1: error: template is not valid UTF-8: invalid continuation byte"
+    ]
