@@ -504,32 +504,26 @@ def test_served_output_equals_a_clean_build_after_edits(server: Server, project:
 
 
 @pytest.mark.browser
-def test_the_browser_reloads_by_itself_and_shows_errors_under_the_csp(server: Server, project: Path):
-    from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, skip_or_fail
-
-    if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} is missing: apt-get install chromium")
-    from playwright.sync_api import expect, sync_playwright
+def test_the_browser_reloads_by_itself_and_shows_errors_under_the_csp(server: Server, project: Path, browser):
+    from playwright.sync_api import expect
 
     problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-            page.on("pageerror", lambda exc: problems.append(str(exc)))
-            with page.expect_request(lambda request: "/__reload?" in request.url):  # the script is waiting
-                page.goto(server.url + "chapters/beginnings/")
-            edit(project / "content/chapters/01-beginnings.md", "The first attempt", "The pioneering attempt")
-            expect(page.locator("main")).to_contain_text("The pioneering attempt", timeout=WAIT * 1000)
-            mission = project / "content/missions/alpha-1.yaml"
-            edit(mission, "date: 1971-05-28", "date: 1971-13-28")
-            overlay = page.locator(".documentary-build-errors")
-            expect(overlay).to_be_visible(timeout=WAIT * 1000)
-            expect(overlay).to_contain_text("content/missions/alpha-1.yaml:9:")
-            edit(mission, "date: 1971-13-28", "date: 1971-05-28")
-            expect(overlay).to_have_count(0, timeout=WAIT * 1000)
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        with page.expect_request(lambda request: "/__reload?" in request.url):  # the script is waiting
+            page.goto(server.url + "chapters/beginnings/")
+        edit(project / "content/chapters/01-beginnings.md", "The first attempt", "The pioneering attempt")
+        expect(page.locator("main")).to_contain_text("The pioneering attempt", timeout=WAIT * 1000)
+        mission = project / "content/missions/alpha-1.yaml"
+        edit(mission, "date: 1971-05-28", "date: 1971-13-28")
+        overlay = page.locator(".documentary-build-errors")
+        expect(overlay).to_be_visible(timeout=WAIT * 1000)
+        expect(overlay).to_contain_text("content/missions/alpha-1.yaml:9:")
+        edit(mission, "date: 1971-13-28", "date: 1971-05-28")
+        expect(overlay).to_have_count(0, timeout=WAIT * 1000)
+    finally:
+        page.close()
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert not problems, problems

@@ -8,7 +8,6 @@ opened in Debian's chromium. Without /usr/bin/chromium these tests skip, unless 
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,27 +18,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import CHROMIUM, LAUNCH_ARGS, ROOT, run_cli, skip_or_fail  # noqa: F401
 
 PREFIX = "/soviet-mars/"
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = ROOT / "test-artifacts"
-
-
-def skip_or_fail(reason: str) -> None:
-    """A missing tool skips locally; under REQUIRE_BROWSER=1 (CI) it is a failure."""
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (REQUIRE_BROWSER=1)")
-    pytest.skip(reason)
 
 
 class PrefixHandler(SimpleHTTPRequestHandler):
@@ -85,13 +67,6 @@ class Served:
 
 
 @pytest.fixture(scope="session")
-def chromium_path() -> Path:
-    if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} is missing: apt-get install chromium")
-    return CHROMIUM
-
-
-@pytest.fixture(scope="session")
 def served(chromium_path, tmp_path_factory) -> Iterator[Served]:
     out = tmp_path_factory.mktemp("browser") / "site"
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(PrefixHandler, directory=str(out)))
@@ -104,16 +79,6 @@ def served(chromium_path, tmp_path_factory) -> Iterator[Served]:
     yield Served(out, base_url)
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(chromium_path), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass
