@@ -145,7 +145,8 @@ def compile_all(md: MarkdownIt, jobs: Sequence[bodies.ParseJob], cache: BodyCach
     docs = [cache.get(key) if cache is not None else None for key in keys]
     missing = [i for i, doc in enumerate(docs) if doc is None]
     task = partial(_compile_slice, md)
-    slices = map_slices(task, [jobs[i] for i in missing], workers_for(len(missing), workers), _pack, _unpack)
+    todo, count = [jobs[i] for i in missing], workers_for(len(missing), workers)
+    slices = map_slices(task, todo, count, _pack, _unpack, lead=LEAD)
     for i, (doc, blob) in zip(missing, [pair for part in slices for pair in part], strict=True):
         docs[i] = doc
         if cache is not None:
@@ -153,6 +154,7 @@ def compile_all(md: MarkdownIt, jobs: Sequence[bodies.ParseJob], cache: BodyCach
     return docs
 
 
+LEAD = 0.8  # this process's share against a worker's: it also decodes what the workers send (measured)
 Compiled = tuple[Doc | None, bytes | None]  # a Doc, or the cache's bytes for it, or both
 
 

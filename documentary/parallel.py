@@ -45,11 +45,12 @@ def workers_for(items: int, requested: int = 0) -> int:
     return cores() if items >= MIN_ITEMS else 1
 
 
-def split(items: Sequence[T], parts: int) -> list[Sequence[T]]:
-    """`parts` contiguous slices of nearly equal length (fewer if there are fewer items)."""
+def split(items: Sequence[T], parts: int, lead: float = 1.0) -> list[Sequence[T]]:
+    """`parts` contiguous slices (fewer if there are fewer items): the first `lead` times as long as each
+    of the others, which are of nearly equal length."""
     parts = max(1, min(parts, len(items)))
-    size, extra = divmod(len(items), parts)
-    bounds = [i * size + min(i, extra) for i in range(parts + 1)]
+    share = len(items) / (lead + parts - 1)
+    bounds = [0] + [round(lead * share + i * share) for i in range(parts - 1)] + [len(items)]
     return [items[bounds[i] : bounds[i + 1]] for i in range(parts)]
 
 
@@ -63,13 +64,15 @@ def map_slices(
     workers: int,
     encode: Callable[[R], object] = _same,
     decode: Callable[[object], R] = _same,
+    lead: float = 1.0,
 ) -> list[R]:
     """`task` on each of `workers` slices of `items`, the first in this process; results in slice order.
 
     A worker's result is sent as `encode(result)` (pickled), and `decode` turns it back: a compact
-    form can be much cheaper to send than the objects themselves.
+    form can be much cheaper to send than the objects themselves. `lead` < 1 gives this process a
+    shorter slice when it has more to do afterwards (decoding what the workers send).
     """
-    slices = split(items, workers)
+    slices = split(items, workers, lead)
     if len(slices) < 2:
         return [task(items)]
     context = multiprocessing.get_context("fork")
