@@ -71,8 +71,8 @@ def compile_doc(md: MarkdownIt, job: ParseJob) -> Doc:
     html = render(md, doc, recorder)
     if [int(n) for n, _ in _MARK.findall(html)] != list(range(len(recorder.calls))):
         return doc  # a mark was dropped, doubled or transformed: render from the tokens instead
-    holes = tuple(Hole(method, _shared(args)) for method, args in recorder.calls)
-    refs = tuple(Ref(*_shared(_ref_fields(r))) for r in doc.refs)
+    holes = tuple(Hole(method, _shared_args(args)) for method, args in recorder.calls)
+    refs = tuple(_shared_ref(*_ref_fields(r)) for r in doc.refs)
     return CompiledDoc([], {}, refs, doc.headings, doc.words, doc.images_without_alt, html, holes)
 
 
@@ -104,13 +104,13 @@ def from_bytes(blob: bytes) -> CompiledDoc:
     head, _, html = blob.partition(b"\n")
     meta = json.loads(head)
     text = html.decode()
-    holes = tuple(Hole(sys.intern(method), _shared(tuple(args))) for method, args in meta["holes"])
+    holes = tuple(Hole(sys.intern(method), _shared_args(args)) for method, args in meta["holes"])
     if sorted(int(n) for n, _ in _MARK.findall(text)) != list(range(len(holes))):
         raise ValueError("the HTML's marks do not match the holes")
     return CompiledDoc(
         tokens=[],
         env={},
-        refs=tuple(Ref(*_shared(fields)) for fields in meta["refs"]),
+        refs=tuple(_shared_ref(*fields) for fields in meta["refs"]),
         headings=tuple(Heading(*fields) for fields in meta["headings"]),
         words=int(meta["words"]),
         images_without_alt=tuple((int(line), int(col)) for line, col in meta["no_alt"]),
@@ -123,11 +123,18 @@ def _ref_fields(ref: Ref) -> tuple:
     return (ref.kind, ref.target, ref.detail, ref.line, ref.col, ref.raw)
 
 
+# The same text in every reference (kinds, slugs, source keys) is kept as one string object, not
+# thousands: at 5,000 pages the references and holes hold about a million strings (35 MB).
+
+
 def _shared(value: Any) -> Any:
-    """The same text in every reference (kinds, slugs, source keys) as one string object, not thousands:
-    at 5,000 pages the references and holes are about 350,000 objects."""
-    if isinstance(value, str):
-        return sys.intern(value)
-    if isinstance(value, list | tuple):
-        return type(value)(_shared(item) for item in value)
-    return value
+    return sys.intern(value) if isinstance(value, str) else value
+
+
+def _shared_ref(kind: str, target: str, detail: str | None, line: int, col: int, raw: str) -> Ref:
+    return Ref(sys.intern(kind), sys.intern(target), _shared(detail), line, col, sys.intern(raw))
+
+
+def _shared_args(args) -> tuple:
+    """A resolver call's arguments: text, None, or a list of source keys."""
+    return tuple([_shared(k) for k in a] if isinstance(a, list) else _shared(a) for a in args)

@@ -6,7 +6,8 @@ only ever found by the input that made it. Each entry also carries a digest of i
 stale, corrupt or unreadable entry is a miss, never an error: that body is parsed again. Templates are
 not part of the key because a compiled body does not depend on them; pages are always re-rendered.
 
-File layout: a signature line, one line of JSON {key: [offset, length, sha256]}, then the entries (JSON).
+File layout: a signature line, one line of JSON {key: [offset, length, sha256]}, then the entries, each
+a line of JSON (references, headings, words, holes) followed by the body's HTML.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ PACKAGE = Path(__file__).resolve().parent
 
 
 def cache_dir(out: Path) -> Path:
+    """`_site` -> `_site.cache`, beside it."""
+    out = out.resolve()
     return out.with_name(out.name + ".cache")
 
 
@@ -42,10 +45,15 @@ def fingerprint(md: MarkdownIt) -> str:
     """Changes whenever the generator's code, its Markdown libraries or the parser options change."""
     digest = hashlib.sha256(repr(sys.version_info[:2]).encode())
     digest.update(f"markdown-it-py {markdown_it.__version__}; mdit-py-plugins {mdit_py_plugins.__version__}".encode())
-    digest.update(json.dumps(md.options, sort_keys=True, default=repr).encode())
+    digest.update(json.dumps(dict(md.options), sort_keys=True, default=_name).encode())
     for path in sorted(PACKAGE.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _name(value: object) -> str:
+    """A stable stand-in for an option that is not plain data (a function's repr holds its address)."""
+    return getattr(value, "__qualname__", type(value).__qualname__)
 
 
 class BodyCache:
