@@ -382,7 +382,9 @@ def serve(
     live = Live(out, _prefix(options.base_url))
     server = _bind(host, port, live)
     base_url = f"http://{_shown(host)}:{server.server_address[1]}{live.prefix}"
-    options = dataclasses.replace(options, base_url=base_url)  # links and feeds point at this server
+    # Links and feeds point at this server. One process: forking while the server's threads hold locks
+    # can leave a worker deadlocked, and the body cache already spares rebuilds most parsing.
+    options = dataclasses.replace(options, base_url=base_url, workers=1)
     console = Console(quiet, verbose)
     indexer = Indexer(live, console) if options.search else None
     builder = Builder(options, out, live, console, indexer.request if indexer else lambda language: None)
