@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .dates import PartialDate
 from .models import OUTCOMES, PROGRAMS, TYPES, Mission
 
 SIMPLE = ("name", "name_ru", "designation", "cospar_id", "program", "outcome", "summary")
@@ -91,7 +90,3 @@ def coordinate(degrees: float, positive: str, negative: str) -> str:
     hemisphere = positive if degrees >= 0 else negative
     shown = f"{abs(degrees):.4f}".rstrip("0").rstrip(".")
     return f"{shown}° {hemisphere}"
-
-
-def is_date(found: object) -> bool:
-    return isinstance(found, PartialDate)

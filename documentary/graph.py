@@ -139,14 +139,15 @@ def build_graph(
     chapter_nodes = _chapter_nodes(chapters, content.sources)
     page_nodes = tuple(_text_node(p, b, f"{p.slug}/", content.sources) for p, b in pages)
     mission_nodes = _mission_nodes(missions, descriptions, chapter_nodes + page_nodes, content.sources)
-    checker.targets = set(_outputs(chapter_nodes, page_nodes, mission_nodes)) | set(static_files)
+    outputs = _outputs(chapter_nodes, page_nodes, mission_nodes)
+    checker.targets = set(outputs) | set(static_files)
     for text, body in chapters + pages:
         checker.check(text.file.path, body.refs)
         _warn_images(text.file.path, body, errors)
     for slug, body in descriptions.items():
         if body:
             checker.check(missions[slug].doc.path, body.refs)
-    _check_collisions(content, static_files, static_root, errors)
+    _check_collisions(content, outputs, static_files, static_root, errors)
     _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
     _warn_placeholders(content, errors)
     site = Site(
@@ -157,7 +158,7 @@ def build_graph(
         windows=_windows(mission_nodes),
         sources=content.sources,
         source_users=_source_users(chapter_nodes + page_nodes, mission_nodes),
-        outputs=_outputs(chapter_nodes, page_nodes, mission_nodes),
+        outputs=outputs,
     )
     return site, errors
 
@@ -348,7 +349,9 @@ def _outputs(chapters, pages, missions) -> tuple[str, ...]:
     return tuple(sorted(fixed + nodes))
 
 
-def _check_collisions(content: Content, static_files: tuple[str, ...], root: str, errors: list[ContentError]) -> None:
+def _check_collisions(
+    content: Content, outputs: tuple[str, ...], static_files: tuple[str, ...], root: str, errors: list[ContentError]
+) -> None:
     first_chapter: dict[str, str] = {}
     for chapter in content.chapters:
         if chapter.slug in first_chapter:
@@ -360,20 +363,10 @@ def _check_collisions(content: Content, static_files: tuple[str, ...], root: str
             errors.append(
                 error(page.file.path, 1, 1, f"page slug '{page.slug}' is reserved for the site's own /{page.slug}/")
             )
-    generated = set(_outputs(tuple(_stub(c) for c in content.chapters), tuple(_stub(p, "") for p in content.pages), ()))
-    generated |= {f"missions/{m.slug}/index.html" for m in content.missions}
+    generated = set(outputs)
     for name in static_files:
         if name in generated or name.startswith("pagefind/"):
             errors.append(error(f"{root}/{name}", 1, 1, f"static file would overwrite the generated page /{name}"))
-
-
-@dataclass(frozen=True)
-class _Stub:
-    url: str
-
-
-def _stub(text: TextDoc, prefix: str = "chapters/") -> _Stub:
-    return _Stub(f"{prefix}{text.slug}/")
 
 
 def _warn_unused(content: Content, chapters, pages, missions, errors: list[ContentError]) -> None:
