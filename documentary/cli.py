@@ -26,7 +26,6 @@ def make_parser() -> argparse.ArgumentParser:
             sub.add_argument("--no-search", action="store_true", help="skip the search index")
     serve = commands.add_parser("serve", help="build, serve and rebuild on every save")
     _content_options(serve)
-    serve.add_argument("--out", default="_site", help="output folder (default: _site)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1 only)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
@@ -79,8 +78,7 @@ def _run(args: argparse.Namespace, project: Path) -> int:
     if args.command == "serve":
         from .serve import serve
 
-        out, keep = Path(args.out), protected(options, project)
-        return serve(options, out, keep, args.host, args.port, args.open, args.quiet, args.verbose)
+        return serve(options, args.host, args.port, args.open, args.quiet, args.verbose)
     progress = _progress(args)
     started = time.perf_counter()
     if args.command == "check":

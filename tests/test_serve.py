@@ -3,8 +3,10 @@ shows build errors in every page, survives bad content and never serves a file o
 
 from __future__ import annotations
 
+import asyncio
 import html
 import http.client
+import json
 import os
 import re
 import shutil
@@ -14,14 +16,15 @@ import sys
 import threading
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
+from documentary.devhttp import Response, inject, locate
 from documentary.errors import error
 from documentary.incremental import Snapshot, analyse, apply, read_templates, rebuild
 from documentary.pipeline import Options, build
 from documentary.render import make_environment
-from documentary.serve import Response, State, inject, locate
 from tests.conftest import ROOT
 
 WAIT = 30  # seconds: the bound on every wait for the server
@@ -280,12 +283,12 @@ def test_paths_inside_the_output_are_located(served: Path):
 
 def test_inject_adds_the_reload_script_and_while_failing_the_overlay():
     page = b"<html><head><title>t</title></head><body class='x'><main>m</main></body></html>"
-    ok = inject(page, State("v1"))
-    assert b'<script src="/__reload.js" data-version="v1" defer></script>\n</head>' in ok
+    ok = inject(page, 8123)
+    assert b'<script src="/livereload.js?port=8123" defer></script>\n</head>' in ok
     assert b"documentary-build-errors" not in ok
     problem = error("content/missions/a.yaml", 3, 7, "launch.date: <bad> & worse")
-    failing = inject(page, State("v2", (problem,)))
-    assert b'<link rel="stylesheet" href="/__reload.css">' in failing
+    failing = inject(page, 8123, (problem,))
+    assert b'<link rel="stylesheet" href="/__overlay.css">' in failing
     assert failing.index(b"<body class='x'>") < failing.index(b"documentary-build-errors") < failing.index(b"<main>")
     assert b"content/missions/a.yaml:3:7: error: launch.date: &lt;bad&gt; &amp; worse" in failing
 
@@ -293,12 +296,61 @@ def test_inject_adds_the_reload_script_and_while_failing_the_overlay():
 # --- the server, in a subprocess ---------------------------------------------------------------------
 
 
+class Reloads:
+    """A LiveReload client, as livereload.js or an editor plugin is: hello, info, then reload messages."""
+
+    def __init__(self, url: str):
+        self.messages: list[dict] = []
+        self.changed = threading.Condition()
+        ready = threading.Event()
+        self.failure: BaseException | None = None
+        threading.Thread(target=lambda: asyncio.run(self._run(url, ready)), daemon=True).start()
+        assert ready.wait(WAIT) and self.failure is None, f"no LiveReload handshake: {self.failure!r}"
+
+    async def _run(self, url: str, ready: threading.Event) -> None:
+        from tornado.websocket import websocket_connect
+
+        host = urlsplit(url).netloc
+        try:
+            socket_ = await websocket_connect(f"ws://{host}/livereload")
+            hello = json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+            await socket_.write_message(hello)
+            assert json.loads(await socket_.read_message())["command"] == "hello"
+            await socket_.write_message(json.dumps({"command": "info", "url": url, "plugins": {}}))
+            await socket_.write_message(hello)  # answered only after `info` was taken: we are registered
+            await socket_.read_message()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test thread
+            self.failure = exc
+            ready.set()
+            return
+        ready.set()
+        while (message := await socket_.read_message()) is not None:
+            with self.changed:
+                self.messages.append(json.loads(message))
+                self.changed.notify_all()
+
+    def mark(self) -> int:
+        with self.changed:
+            return len(self.messages)
+
+    def after(self, mark: int) -> int:
+        """Wait for a reload after `mark`; returns the new mark."""
+        with self.changed:
+            assert self.changed.wait_for(lambda: len(self.messages) > mark, WAIT), "no reload was signalled"
+            assert all(m["command"] == "reload" for m in self.messages[mark:])
+            return len(self.messages)
+
+    def paths(self, mark: int) -> list[str]:
+        with self.changed:
+            return [m["path"] for m in self.messages[mark:]]
+
+
 class Server:
     """`build.py serve` over a site, on a free port; every wait is bounded."""
 
-    def __init__(self, root: Path, out: Path, *extra: str, search: bool = False):
-        command = [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0"] + ([] if search else ["--no-search"])
-        command += ["--content", str(root / "content"), "--out", str(out), *extra]
+    def __init__(self, root: Path, *extra: str, search: bool = False, listen: bool = True):
+        command = [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "-v"]
+        command += ([] if search else ["--no-search"]) + ["--content", str(root / "content"), *extra]
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -307,6 +359,8 @@ class Server:
         self.changed = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
         self.url = self.wait_for(r"^serving (http://\S+) ").group(1)
+        self.folder = Path(self.wait_for(r"^\s+folder\s+(\S+)").group(1))
+        self.reloads = Reloads(self.url) if listen else None
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -345,99 +399,116 @@ class Server:
         finally:
             connection.close()
 
-    def version(self, since: str = "") -> str:
-        """The build version; with `since`, wait until a build replaces that one."""
-        status, text = self.get(f"/__reload?since={since}")
-        assert status == 200
-        return text
-
-    def next_version(self, since: str) -> str:
-        version = self.version(since)
-        assert version != since, "no reload was signalled; output:\n" + "\n".join(self.lines)
-        return version
-
-    def close(self) -> None:
+    def close(self) -> int:
         self.process.terminate()
         try:
-            self.process.wait(timeout=WAIT)
+            return self.process.wait(timeout=WAIT)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.wait(timeout=WAIT)
+            return self.process.wait(timeout=WAIT)
+
+
+def folders(project: Path) -> list[str]:
+    return ["--templates", str(project / "templates"), "--static", str(project / "static")]
 
 
 @pytest.fixture
-def server(project: Path, tmp_path: Path):
-    running = Server(
-        project, tmp_path / "out", "--templates", str(project / "templates"), "--static", str(project / "static")
-    )
+def server(project: Path):
+    running = Server(project, *folders(project))
     yield running
     running.close()
 
 
-def test_an_edit_is_served_and_a_reload_signalled(server: Server, project: Path, tmp_path: Path):
+def test_an_edit_is_served_and_a_reload_signalled(server: Server, project: Path):
     status, page = server.get("/chapters/beginnings/")
-    assert status == 200 and '<script src="/__reload.js" data-version="' in page
-    assert "__reload" not in (tmp_path / "out/chapters/beginnings/index.html").read_text()  # added when served only
-    assert server.get("/__reload.js")[0] == 200
-    before = server.version()
+    port = urlsplit(server.url).port
+    assert status == 200 and f'<script src="/livereload.js?port={port}" defer></script>' in page
+    assert "livereload" not in (server.folder / "chapters/beginnings/index.html").read_text()  # added when served
+    assert server.get("/livereload.js")[0] == 200
+    mark = server.reloads.mark()
     edit(project / "content/chapters/01-beginnings.md", "The first attempt", "The pioneering attempt")
-    after = server.next_version(before)
-    status, page = server.get("/chapters/beginnings/")
-    assert "The pioneering attempt" in page and f'data-version="{after}"' in page
+    server.reloads.after(mark)
+    assert "The pioneering attempt" in server.get("/chapters/beginnings/")[1]
+
+
+def test_a_stylesheet_edit_is_sent_as_that_stylesheet_so_it_is_swapped_in_place(server: Server, project: Path):
+    mark = server.reloads.mark()
+    edit(project / "static/css/site.css", "", "/* edited */\n")
+    server.reloads.after(mark)
+    assert server.reloads.paths(mark) == ["/css/site.css"]
+
+
+def test_serve_never_touches_the_published_output(project: Path, tmp_path: Path):
+    published = project / "_site"
+    build(options_for(project), published, [])
+    before = tree(published)
+    running = Server(project, *folders(project))
+    try:
+        mark = running.reloads.mark()
+        edit(project / "content/chapters/01-beginnings.md", "The first attempt", "The pioneering attempt")
+        running.reloads.after(mark)
+        assert "127.0.0.1" in running.get("/")[1]  # the served site links to the server...
+    finally:
+        assert running.close() == 0
+    assert tree(published) == before  # ...and the published one is byte for byte what `build` wrote
+    assert not running.folder.exists()  # the private folder is gone with the server
+
+
+def test_serve_has_no_out_option(cli, site_copy: Path, tmp_path: Path):
+    result = cli(["serve", "--out", str(tmp_path / "out")], site_copy, timeout=60)
+    assert result.returncode == 2 and "unrecognized arguments: --out" in result.stderr
 
 
 def test_a_broken_file_shows_the_overlay_everywhere_until_fixed(server: Server, project: Path):
-    before = server.version()
+    mark = server.reloads.mark()
     start = len(server.lines)
     mission = project / "content/missions/alpha-1.yaml"
     edit(mission, "date: 1971-05-28", "date: 1971-13-28")
-    failing = server.next_version(before)
+    mark = server.reloads.after(mark)
     for path in ("/", "/missions/gamma-3/", "/no/such/page/"):
         page = server.get(path)[1]
-        assert "documentary-build-errors" in page and "/__reload.css" in page
+        assert "documentary-build-errors" in page and "/__overlay.css" in page
         shown = re.search(r"<pre>(.*?)</pre>", page, re.S).group(1)
         assert html.unescape(shown).startswith("content/missions/alpha-1.yaml:9:")
     first = html.unescape(shown).splitlines()[0]
     assert server.wait_for(re.escape(first), start)  # the terminal shows the same line
-    assert server.get("/__reload.css")[0] == 200
+    assert server.get("/__overlay.css")[0] == 200
     edit(mission, "date: 1971-13-28", "date: 1971-05-28")
-    server.next_version(failing)
+    server.reloads.after(mark)
     status, page = server.get("/")
     assert status == 200 and "documentary-build-errors" not in page
 
 
-def test_a_server_started_on_broken_content_shows_the_errors_then_the_site(project: Path, tmp_path: Path):
+def test_a_server_started_on_broken_content_shows_the_errors_then_the_site(project: Path):
     mission = project / "content/missions/alpha-1.yaml"
     edit(mission, "date: 1971-05-28", "date: 1971-13-28")
-    folders = ["--templates", str(project / "templates"), "--static", str(project / "static")]
-    running = Server(project, tmp_path / "out", *folders)
+    running = Server(project, *folders(project))
     try:
         status, page = running.get("/")
         assert status == 404 and "content/missions/alpha-1.yaml:9:" in page  # nothing built yet: errors only
-        before = running.version()
+        mark = running.reloads.mark()
         edit(mission, "date: 1971-13-28", "date: 1971-05-28")
-        running.next_version(before)
+        running.reloads.after(mark)
         status, page = running.get("/")
         assert status == 200 and "documentary-build-errors" not in page
     finally:
         running.close()
 
 
-def test_a_port_in_use_is_a_usage_error(cli, site_copy: Path, tmp_path: Path):
+def test_a_port_in_use_is_a_usage_error(cli, site_copy: Path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = str(taken.getsockname()[1])
-        result = cli(["serve", "--port", port, "--no-search", "--out", str(tmp_path / "out")], site_copy, timeout=60)
+        result = cli(["serve", "--port", port, "--no-search"], site_copy, timeout=60)
     assert result.returncode == 2 and f"cannot serve on 127.0.0.1:{port}" in result.stderr
 
 
 def test_traversal_attempts_are_refused(server: Server, tmp_path: Path):
     (tmp_path / "secret").mkdir()
     (tmp_path / "secret/secret.txt").write_text("TOP SECRET")
-    out = tmp_path / "out"
-    (out / "leak").symlink_to(tmp_path / "secret", target_is_directory=True)
-    (out / "leak.txt").symlink_to(tmp_path / "secret/secret.txt")
+    (server.folder / "leak").symlink_to(tmp_path / "secret", target_is_directory=True)
+    (server.folder / "leak.txt").symlink_to(tmp_path / "secret/secret.txt")
     attempts = [
         "/../secret/secret.txt",
         "/../../../../../../etc/passwd",
@@ -459,36 +530,35 @@ def test_a_burst_of_saves_gives_one_rebuild(server: Server, project: Path):
     files = sorted((project / "content").rglob("*.md"))
     originals = {path: path.read_text(encoding="utf-8") for path in files}
     saves = [(files[i % len(files)], f"{originals[files[i % len(files)]]}\nSaved {i}.\n") for i in range(50)]
-    before, rebuilds = server.version(), server.count("rebuilt:")
+    mark, rebuilds = server.reloads.mark(), server.count("rebuilt:")
     for path, text in saves:  # like `git checkout` or an editor writing twice: as fast as it can
         path.write_text(text, encoding="utf-8")
-    after = server.next_version(before)
+    mark = server.reloads.after(mark)
     edit(saves[-1][0], "Saved 49.", "Saved again.")  # a later, separate save: its own rebuild
-    server.next_version(after)
+    server.reloads.after(mark)
     assert server.count("rebuilt:") == rebuilds + 2
 
 
-def test_the_search_index_is_built_in_the_background(project: Path, tmp_path: Path):
-    out, folders = tmp_path / "out", ["--templates", str(project / "templates"), "--static", str(project / "static")]
-    running = Server(project, out, *folders, "-v", search=True)
+def test_the_search_index_is_built_in_the_background(project: Path):
+    running = Server(project, *folders(project), search=True)
     try:
         status, page = running.get("/")
         assert status == 200 and "documentary-build-errors" not in page
         running.wait_for(r"^\s+search\s+\d+")  # after a pause in saving, never before the first reload
-        assert (out / "pagefind" / "pagefind-entry.json").is_file()
+        assert (running.folder / "pagefind" / "pagefind-entry.json").is_file()
         assert running.get("/pagefind/pagefind-entry.json")[0] == 200
     finally:
         running.close()
 
 
 def test_served_output_equals_a_clean_build_after_edits(server: Server, project: Path, tmp_path: Path):
-    version = server.version()
     for _, change in edits(project):
+        mark = server.reloads.mark()
         change()
-        version = server.next_version(version)
+        server.reloads.after(mark)
     clean = tmp_path / "clean"
-    options = ["--content", str(project / "content"), "--templates", str(project / "templates")]
-    options += ["--static", str(project / "static"), "--base-url", server.url, "--no-search", "--out", str(clean)]
+    options = ["--content", str(project / "content"), *folders(project)]
+    options += ["--base-url", server.url, "--no-search", "--out", str(clean)]
     result = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "build", *options],
         cwd=project,
@@ -497,33 +567,38 @@ def test_served_output_equals_a_clean_build_after_edits(server: Server, project:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert tree(tmp_path / "out") == tree(clean)
+    assert tree(server.folder) == tree(clean)
 
 
 # --- in a real browser, under the site's Content-Security-Policy ---------------------------------
 
 
 @pytest.mark.browser
-def test_the_browser_reloads_by_itself_and_shows_errors_under_the_csp(server: Server, project: Path, browser):
+def test_the_browser_reloads_by_itself_and_shows_errors_under_the_csp(project: Path, browser):
     from playwright.sync_api import expect
 
+    server = Server(project, *folders(project), listen=False)
     problems: list[str] = []
     page = browser.new_page()
     try:
         page.on("console", lambda message: message.type == "error" and problems.append(message.text))
         page.on("pageerror", lambda exc: problems.append(str(exc)))
-        with page.expect_request(lambda request: "/__reload?" in request.url):  # the script is waiting
+        with page.expect_websocket(lambda socket_: socket_.url.endswith("/livereload")):  # livereload.js connected
             page.goto(server.url + "chapters/beginnings/")
+        page.wait_for_timeout(300)  # its handshake: hello, hello, info
         edit(project / "content/chapters/01-beginnings.md", "The first attempt", "The pioneering attempt")
         expect(page.locator("main")).to_contain_text("The pioneering attempt", timeout=WAIT * 1000)
+        page.wait_for_timeout(300)
         mission = project / "content/missions/alpha-1.yaml"
         edit(mission, "date: 1971-05-28", "date: 1971-13-28")
         overlay = page.locator(".documentary-build-errors")
         expect(overlay).to_be_visible(timeout=WAIT * 1000)
         expect(overlay).to_contain_text("content/missions/alpha-1.yaml:9:")
+        page.wait_for_timeout(300)
         edit(mission, "date: 1971-13-28", "date: 1971-05-28")
         expect(overlay).to_have_count(0, timeout=WAIT * 1000)
     finally:
         page.close()
+        server.close()
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert not problems, problems

@@ -1,0 +1,83 @@
+"""The dev server's builder: the first build and every rebuild, into the server's private folder.
+
+A rebuild is computed in a worker thread (the event loop keeps answering requests meanwhile) and its
+files are put in the folder on the loop's own thread, so no request ever sees half of a build. A failed
+build is shown, never raised: the folder keeps the last good build and the pages show the errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .cache import BodyCache
+from .console import Console
+from .errors import BuildFailed, ContentError, error
+from .incremental import Snapshot, Update, apply, rebuild
+from .pipeline import Options
+
+
+class Builder:
+    def __init__(
+        self,
+        options: Options,
+        folder: Path,
+        cache: BodyCache,
+        console: Console,
+        on_change: Callable[[tuple[str, ...]], None],
+    ):
+        self.options = options
+        self.folder = folder
+        self.cache = cache
+        self.console = console
+        self.on_change = on_change  # told the output names that changed, or () after a failure
+        self.previous: Snapshot | None = None
+        self.touched: set[Path] = set()  # changes since the last good build, kept across failed ones
+        self.errors: tuple[ContentError, ...] = ()
+        self.builds = 0
+
+    async def run(self, changes: Iterable[Path] = ()) -> bool:
+        """Build what changed and put it in the folder; False if the build failed."""
+        started = asyncio.get_running_loop().time()
+        self.touched |= set(changes)
+        first = self.previous is None
+        progress = self.console.progress if first else self.console.stage
+        try:
+            update = await asyncio.to_thread(
+                rebuild, self.options, self.previous, set(self.touched), progress, self.cache
+            )
+            written, removed = apply(update, self.folder, self.options.static)
+        except BuildFailed as exc:
+            return self._failed(exc.errors)
+        except Exception as exc:  # a bug must not stop the server: show it and keep watching
+            traceback.print_exc()
+            return self._failed([error("build.py", 1, 1, f"internal error: {type(exc).__name__}: {exc}")])
+        was_failing, self.errors = bool(self.errors), ()
+        self.previous, self.touched = update.snapshot, set()
+        self.builds += 1
+        took = (asyncio.get_running_loop().time() - started) * 1000
+        self._report(update, "built" if first else "rebuilt", written, removed, took)
+        self.cache.save()
+        if written or removed or first or was_failing:
+            self.on_change(tuple(written + removed) or ("*",))
+        return True
+
+    def language(self) -> str:
+        return self.previous.prepared.site.config.language if self.previous else "en"
+
+    def _failed(self, errors: Iterable[ContentError]) -> bool:
+        self.errors = tuple(errors)
+        self.console.problems(self.errors)
+        self.on_change(())
+        return False
+
+    def _report(self, update: Update, verb: str, written: list[str], removed: list[str], took: float) -> None:
+        self.console.problems(update.snapshot.prepared.warnings)
+        changes = f"{len(written)} written" + (f", {len(removed)} removed" if removed else "")
+        self.console.say(f"{verb}: {len(update.pages)} pages rendered, {changes} in {took:.0f} ms")
+        for name in written:
+            self.console.detail(f"  wrote   {name}")
+        for name in removed:
+            self.console.detail(f"  removed {name}")
