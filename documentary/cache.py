@@ -64,6 +64,9 @@ class BodyCache:
         self.found = found or {}  # key -> verified entry bytes, from the last build
         self.used: dict[str, bytes | memoryview] = {}
         self.hits = 0
+        # Decoded entries, kept while this object lives (the dev server keeps one across rebuilds): an
+        # unchanged body is then the very same Doc object, so comparing the old graph with the new is cheap.
+        self.docs: dict[str, Doc] = {}
 
     @classmethod
     def open(cls, folder: Path) -> BodyCache:
@@ -73,17 +76,21 @@ class BodyCache:
         blob = self.found.get(key)
         if blob is None:
             return None
-        try:
-            doc = bodies.from_bytes(bytes(blob))
-        except (ValueError, TypeError, KeyError, AttributeError):  # well-formed bytes, wrong shape: a miss
-            return None
+        doc = self.docs.get(key)
+        if doc is None:
+            try:
+                doc = bodies.from_bytes(bytes(blob))
+            except (ValueError, TypeError, KeyError, AttributeError):  # well-formed bytes, wrong shape: a miss
+                return None
         self.used[key] = blob
+        self.docs[key] = doc
         self.hits += 1
         return doc
 
     def put(self, key: str, doc: Doc, blob: bytes | None = None) -> None:
         if isinstance(doc, bodies.CompiledDoc):
             self.used[key] = blob or bodies.to_bytes(doc)
+            self.docs[key] = doc
 
     def save(self) -> None:
         """Write the entries this build used, if they differ from what was read; never raise.
@@ -92,6 +99,7 @@ class BodyCache:
         """
         changed = self.used.keys() != self.found.keys()
         self.found, self.used, self.hits = self.used, {}, 0
+        self.docs = {key: doc for key, doc in self.docs.items() if key in self.found}  # only what is still used
         if self.folder is not None and changed:
             with suppress(OSError):  # a cache that can't be written only makes the next build slower
                 _write_pack(self.folder, self.found)

@@ -101,3 +101,17 @@ def test_one_cache_object_serves_the_next_build_from_memory(tmp_path):
     cache.save()
     compile_all(md, [ParseJob(t) for t in TEXTS[:2]] + [ParseJob("new text")], cache, workers=1)
     assert cache.hits == 2
+
+
+def test_one_cache_kept_across_builds_hands_back_the_same_objects_for_unchanged_bodies(tmp_path):
+    md = make_parser()
+    cache = BodyCache.open(tmp_path)
+    first = compile_all(md, [ParseJob(t) for t in TEXTS], cache, workers=1)
+    cache.save()
+    edited = [*TEXTS[:-1], TEXTS[-1] + "\nEdited.\n"]
+    second = compile_all(md, [ParseJob(t) for t in edited], cache, workers=1)
+    cache.save()
+    # the dev server compares the old graph with the new: identical objects make that comparison cheap
+    assert all(a is b for a, b in zip(first[:-1], second[:-1], strict=True))
+    assert second[-1] is not first[-1] and second[-1] != first[-1]
+    assert len(cache.docs) == len(TEXTS)  # the edited body's old entry is dropped, not kept forever
