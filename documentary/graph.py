@@ -88,7 +88,8 @@ class Window:
 
     @property
     def label(self) -> str:
-        return f"{self.opens:%B %Y}"
+        """Named by year, not by the month of its first launch, which readers took for every mission's launch month."""
+        return f"{self.opens.year} window"
 
     @property
     def anchor(self) -> str:

@@ -29,7 +29,7 @@ def test_missions_are_ordered_by_launch_and_grouped_by_window():
         }
     )
     assert [m.slug for m in site.missions] == ["c", "a", "b"]
-    assert [(w.label, w.missions) for w in site.windows] == [("October 1960", ("c",)), ("May 1971", ("a", "b"))]
+    assert [(w.label, w.missions) for w in site.windows] == [("1960 window", ("c",)), ("1971 window", ("a", "b"))]
 
 
 def test_backlinks_and_citation_numbers():
