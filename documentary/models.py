@@ -187,6 +187,7 @@ class Content:
     sources_doc: YamlDoc | None
     pages: tuple[TextDoc, ...]
     invalid_missions: frozenset[str] = frozenset()  # present but broken: references to them are not "unknown"
+    republishers_doc: YamlDoc | None = None  # checked with the citations, by sourcecheck
 
 
 def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
@@ -210,6 +211,7 @@ def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
             sources_doc=raw.sources,
             pages=tuple(p for p in pages if p),
             invalid_missions=frozenset([s for s, _, m in missions if m is None] + list(raw.broken_missions)),
+            republishers_doc=raw.republishers,
         ),
         errors,
     )
