@@ -160,7 +160,8 @@ def mission_map(mission: MissionNode) -> Markup:
     if not place or not place.located:
         return Markup("")
     title = f"Where {mission.data.name} reached Mars"
-    desc = f"A latitude and longitude grid of Mars marking the {site_word(place.kind)}, {place.name}, at {_coords(mission)}."
+    marked = f"the {site_word(place.kind)}, {place.name}, at {_coords(mission)}"
+    desc = f"A latitude and longitude grid of Mars marking {marked}."
     return _svg("site-map", MAP_SIZE, title, desc, [*_map_grid(), *_map_sites((mission,), 1.5)], "site")
 
 

@@ -135,9 +135,8 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["date"] = time_tag
     env.filters["coord_lat"] = lambda v: facts.coordinate(v, "N", "S")
     env.filters["coord_lon"] = lambda v: facts.coordinate(v, "E", "W")
-    env.globals.update(
-        outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS, source_kind_labels=SOURCE_KIND_LABELS, charts=charts
-    )
+    env.globals.update(outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS, charts=charts)
+    env.globals["source_kind_labels"] = SOURCE_KIND_LABELS
     return env
 
 
