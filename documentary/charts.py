@@ -112,6 +112,14 @@ LABEL_SIZE = 13  # font size of site labels, matched in site.css
 CHAR_WIDTH = 8.4  # a generous average advance for bold LABEL_SIZE text, even in wide fallback fonts
 
 
+# What each kind of site is called, in captions, tables and the map's description.
+SITE_WORDS = {"landing": "landing site", "presumed": "presumed landing point", "impact": "impact site"}
+
+
+def site_word(kind: str) -> str:
+    return SITE_WORDS[kind]
+
+
 def located_sites(site: Site) -> tuple[MissionNode, ...]:
     """Missions whose landing or impact site has coordinates, in launch order."""
     return tuple(m for m in site.missions if m.data.landing_site and m.data.landing_site.located)
@@ -133,12 +141,13 @@ def site_label(mission: MissionNode) -> str:
 def mars_map(site: Site) -> Markup:
     """Every located landing and impact site on one map of Mars."""
     missions = located_sites(site)
-    landings = sum(1 for m in missions if m.data.landing_site.kind == "landing")
+    counts = {kind: sum(1 for m in missions if m.data.landing_site.kind == kind) for kind in SITE_WORDS}
     title = "Map of Mars with every landing and impact site"
     desc = (
         f"A latitude and longitude grid of Mars (planetocentric, east longitudes from -180 to 180 degrees) "
-        f"marking {_count(landings, 'landing site')} (triangles) and {_count(len(missions) - landings, 'impact site')}"
-        " (crosses): "
+        f"marking {_count(counts['landing'], 'landing site')} (triangles), "
+        f"{_count(counts['presumed'], 'presumed landing point')} (open triangles) "
+        f"and {_count(counts['impact'], 'impact site')} (crosses): "
         + "; ".join(f"{site_label(m)} at {_coords(m)}" for m in missions)
         + ". The table after the map lists the same sites."
     )
@@ -150,9 +159,9 @@ def mission_map(mission: MissionNode) -> Markup:
     place = mission.data.landing_site
     if not place or not place.located:
         return Markup("")
-    word = "impact" if place.kind == "impact" else "landing"
     title = f"Where {mission.data.name} reached Mars"
-    desc = f"A latitude and longitude grid of Mars marking the {word} site, {place.name}, at {_coords(mission)}."
+    marked = f"the {site_word(place.kind)}, {place.name}, at {_coords(mission)}"
+    desc = f"A latitude and longitude grid of Mars marking {marked}."
     return _svg("site-map", MAP_SIZE, title, desc, [*_map_grid(), *_map_sites((mission,), 1.5)], "site")
 
 
@@ -210,7 +219,7 @@ def _site_mark(kind: str, x: float, y: float, r: float, side: str) -> str:
         d = f"M{_n(x - r)} {_n(y - r)}L{_n(x + r)} {_n(y + r)}M{_n(x - r)} {_n(y + r)}L{_n(x + r)} {_n(y - r)}"
         return f'<path d="{d}" class="site site-impact {side}"/>'
     d = f"M{_n(x)} {_n(y - r)}L{_n(x + r)} {_n(y + r * 0.8)}L{_n(x - r)} {_n(y + r * 0.8)}Z"
-    return f'<path d="{d}" class="site site-landing {side}"/>'
+    return f'<path d="{d}" class="site site-{kind} {side}"/>'
 
 
 def place_label(
@@ -237,8 +246,10 @@ def _map_legend() -> list[str]:
     return [
         _site_mark("landing", x + 6, y - 4, 6, "soviet"),
         _text(x + 16, y, "landing", "legend", "start"),
-        _site_mark("impact", x + 90, y - 4, 6, "soviet"),
-        _text(x + 100, y, "impact", "legend", "start"),
+        _site_mark("presumed", x + 90, y - 4, 6, "soviet"),
+        _text(x + 100, y, "presumed landing", "legend", "start"),
+        _site_mark("impact", x + 240, y - 4, 6, "soviet"),
+        _text(x + 250, y, "impact", "legend", "start"),
     ]
 
 

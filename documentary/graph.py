@@ -12,12 +12,12 @@ from functools import cached_property
 
 from markdown_it import MarkdownIt
 
-from . import facts
+from . import facts, sourcecheck
 from .bodies import ParseJob, parse_each
 from .errors import ContentError, Source, error, warning
 from .load import YamlDoc
 from .markdown import Doc, Ref
-from .models import Content, MissionDoc, SiteConfig, SourceEntry, TextDoc
+from .models import SOURCE_KINDS, Content, MissionDoc, SiteConfig, SourceEntry, TextDoc
 
 SYNODIC_DAYS = 779.94
 WINDOW_EPOCH = dt.date(2020, 7, 30)
@@ -88,7 +88,8 @@ class Window:
 
     @property
     def label(self) -> str:
-        return f"{self.opens:%B %Y}"
+        """Named by year, not by the month of its first launch, which readers took for every mission's launch month."""
+        return f"{self.opens.year} window"
 
     @property
     def anchor(self) -> str:
@@ -108,6 +109,17 @@ class Site:
 
     def mission(self, slug: str) -> MissionNode:
         return self._by_slug[slug]
+
+    @cached_property
+    def sources_by_kind(self) -> tuple[tuple[str | None, tuple[tuple[str, SourceEntry], ...]], ...]:
+        """The sources grouped by kind, primary kinds first, then any without a kind; keys sorted in each group."""
+        order = (*SOURCE_KINDS, None)
+        groups = [(k, tuple((key, e) for key, e in sorted(self.sources.items()) if e.kind == k)) for k in order]
+        return tuple((kind, entries) for kind, entries in groups if entries)
+
+    @property
+    def primary_sources(self) -> int:
+        return sum(1 for entry in self.sources.values() if entry.primary)
 
     @cached_property  # built once: templates and resolvers look missions up thousands of times
     def _by_slug(self) -> dict[str, MissionNode]:
@@ -149,6 +161,8 @@ def build_graph(
             checker.check(missions[slug].doc.path, body.refs)
     _check_collisions(content, outputs, static_files, static_root, errors)
     _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
+    chapter_bodies = [(c.doc.file.path, c.body) for c in chapter_nodes]
+    errors += sourcecheck.check(content.sources, content.sources_doc, content.republishers_doc, chapter_bodies)
     _warn_placeholders(content, errors)
     site = Site(
         config=content.site,

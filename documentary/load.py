@@ -74,6 +74,7 @@ class RawContent:
     pages: tuple[MarkdownDoc, ...]
     errors: tuple[ContentError, ...]
     broken_missions: tuple[str, ...] = ()  # files that exist but could not be read or parsed
+    republishers: YamlDoc | None = None  # republishers.yaml: hosts that copy others' pages
 
 
 class _YamlProblem(Exception):
@@ -327,7 +328,8 @@ def load_content(content_dir: Path, display_base: Path | None = None) -> RawCont
     broken: list[str] = []
     missions = _load_missions(content_dir / "missions", read, errors, broken)
     pages = _load_pages(content_dir / "pages", read, errors)
-    return RawContent(site, chapters, missions, sources, pages, tuple(errors), tuple(broken))
+    republishers = _load_yaml(content_dir / "republishers.yaml", read, errors, required=False)
+    return RawContent(site, chapters, missions, sources, pages, tuple(errors), tuple(broken), republishers)
 
 
 def _display(path: Path, base: Path) -> str:

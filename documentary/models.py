@@ -22,6 +22,10 @@ OUTCOMES = ("success", "partial", "failure")
 Program = Literal["soviet", "russia", "usa", "europe", "china", "india", "japan", "uae"]
 MissionType = Literal["flyby", "orbiter", "lander", "impactor", "rover", "penetrator", "sample-return"]
 Outcome = Literal["success", "partial", "failure"]
+# What kind of publisher a source is, in the order the sources page lists them; the first three are primary.
+SourceKind = Literal["agency", "book", "journal", "encyclopedia", "news", "reference", "blog"]
+SOURCE_KINDS: tuple[str, ...] = typing.get_args(SourceKind)
+PRIMARY_KINDS = frozenset(SOURCE_KINDS[:3])
 COSPAR = re.compile(r"^\d{4}-\d{3}[A-Z]{1,3}$")
 
 
@@ -98,7 +102,7 @@ class LandingSite(Model):
     lat: Annotated[float, Field(ge=-90, le=90, strict=True)] | None = None  # strict: `yes` is not a latitude
     lon: Annotated[float, Field(ge=-180, le=180, strict=True)] | None = None
     name: Text
-    kind: Literal["landing", "impact"] = "landing"
+    kind: Literal["landing", "presumed", "impact"] = "landing"  # presumed: a landing point nobody has confirmed
     note: str | None = None
 
     @model_validator(mode="after")
@@ -147,6 +151,11 @@ class SourceEntry(Model):
     url: Annotated[str, AfterValidator(_url)]
     accessed: Day | None = None
     note: str | None = None
+    kind: SourceKind | None = None  # optional for the generator; the documentary's content tests require it
+
+    @property
+    def primary(self) -> bool:
+        return self.kind in PRIMARY_KINDS
 
 
 @dataclass(frozen=True)
@@ -178,6 +187,7 @@ class Content:
     sources_doc: YamlDoc | None
     pages: tuple[TextDoc, ...]
     invalid_missions: frozenset[str] = frozenset()  # present but broken: references to them are not "unknown"
+    republishers_doc: YamlDoc | None = None  # checked with the citations, by sourcecheck
 
 
 def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
@@ -201,6 +211,7 @@ def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
             sources_doc=raw.sources,
             pages=tuple(p for p in pages if p),
             invalid_missions=frozenset([s for s, _, m in missions if m is None] + list(raw.broken_missions)),
+            republishers_doc=raw.republishers,
         ),
         errors,
     )
@@ -273,8 +284,10 @@ def _explain(doc: YamlDoc, model: type[Model], err: dict, prefix: tuple[str, ...
         hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
         return ContentError(doc.where(loc, key=True), f"unknown field '{name}'{hint}")
     if kind == "literal_error":
-        got = err.get("input")
-        return ContentError(doc.where(loc), f"{name}: '{got}' is not one of {err['ctx']['expected']}")
+        got, expected = err.get("input"), err["ctx"]["expected"]
+        close = difflib.get_close_matches(str(got), re.findall(r"'([^']*)'", expected), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return ContentError(doc.where(loc), f"{name}: '{got}' is not one of {expected}{hint}")
     return ContentError(doc.where(loc), f"{name}: {_message(err)}")
 
 

@@ -24,6 +24,17 @@ from .markdown import Doc
 from .parallel import map_slices, workers_for
 
 OUTCOME_LABELS = {"success": "Success", "partial": "Partial success", "failure": "Failure"}
+# Headings of the sources page, one per kind in models.SOURCE_KINDS; None is a source with no kind.
+SOURCE_KIND_LABELS = {
+    "agency": "Space agencies and their archives",
+    "book": "Books",
+    "journal": "Journal papers",
+    "encyclopedia": "Encyclopedias",
+    "news": "News reports",
+    "reference": "Reference works and catalogues",
+    "blog": "Blogs and personal sites",
+    None: "Other sources",
+}
 PROGRAM_LABELS = {
     "soviet": "Soviet Union",
     "russia": "Russia",
@@ -125,6 +136,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["coord_lat"] = lambda v: facts.coordinate(v, "N", "S")
     env.filters["coord_lon"] = lambda v: facts.coordinate(v, "E", "W")
     env.globals.update(outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS, charts=charts)
+    env.globals["source_kind_labels"] = SOURCE_KIND_LABELS
     return env
 
 

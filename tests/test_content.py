@@ -261,3 +261,146 @@ def test_the_copy_of_facts_yaml_in_this_file_is_current():
     research = yaml.safe_load(FACTS_YAML.read_text(encoding="utf-8"))["missions"]
     current = tuple((m["slug"], m["program"].split()[0], str(m["launch_date"])) for m in research)
     assert current == FACTS
+
+
+# --- Issue 15: sources a historian would accept, and the corrections of a close reading ----------------------
+
+
+def _text(page: Path) -> str:
+    """A built page as a reader sees it: tags dropped, entities decoded, whitespace collapsed."""
+    raw = page.read_text(encoding="utf-8")
+    raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", raw)).split())
+
+
+@pytest.fixture(scope="module")
+def pages(site) -> dict[str, str]:
+    """Every built HTML page's text, by its path in the site."""
+    return {p.relative_to(site).as_posix(): _text(p) for p in sorted(site.rglob("*.html"))}
+
+
+def _sentences(text: str) -> list[str]:
+    return re.split(r"(?<=[.!?])\s+", text)
+
+
+def _content_texts() -> dict[str, str]:
+    files = sorted(CONTENT.rglob("*.md")) + sorted((CONTENT / "missions").glob("*.yaml"))
+    return {p.relative_to(CONTENT).as_posix(): p.read_text(encoding="utf-8") for p in files}
+
+
+def test_every_source_has_a_known_kind_and_at_least_60_percent_are_primary(site):
+    from documentary.models import PRIMARY_KINDS, SOURCE_KINDS
+
+    sources = _sources()
+    assert {key: entry.get("kind") for key, entry in sources.items() if entry.get("kind") not in SOURCE_KINDS} == {}
+    primary = sum(1 for entry in sources.values() if entry["kind"] in PRIMARY_KINDS)
+    assert primary / len(sources) >= 0.6, f"{primary} of {len(sources)} sources are primary"
+    shown = _text(site / "sources" / "index.html")
+    assert f"{primary} of the {len(sources)} sources are primary" in shown
+
+
+def test_no_source_links_to_a_known_republisher_and_the_list_names_the_copies_the_research_used():
+    from documentary.load import parse_yaml
+    from documentary.sourcecheck import parse_republishers, republisher_of
+
+    path = CONTENT / "republishers.yaml"
+    doc, problems = parse_yaml("content/republishers.yaml", path.read_text(encoding="utf-8"))
+    republishers, problems = parse_republishers(doc)
+    assert problems == []
+    copies = ("zalansite.site", "ok-techbrokedad.xyz", "nzt-eth.ipns.dweb.link", "cloudflare-ipfs.com",
+              "melakarnets.com", "askwikinow.com", "wikimili.com", "knowpia.com", "self.gutenberg.org")  # fmt: skip
+    assert [host for host in copies if not republisher_of(f"https://{host}/x", republishers)] == []
+    linked = {key: e["url"] for key, e in _sources().items() if republisher_of(e["url"], republishers)}
+    assert linked == {}
+
+
+def test_a_wikipedia_source_is_cited_at_wikipedia_itself():
+    wrong = {k: e["url"] for k, e in _sources().items() if e["publisher"] == "Wikipedia"}
+    assert {k: url for k, url in wrong.items() if not url.startswith("https://en.wikipedia.org/wiki/")} == {}
+
+
+def test_the_sources_page_groups_sources_by_kind_primary_first(site):
+    page = (site / "sources" / "index.html").read_text(encoding="utf-8")
+    headings = re.findall(r'<h2 id="kind-([a-z]+)">', page)
+    assert headings[:3] == ["agency", "book", "journal"]
+    assert len(headings) == len(set(headings)) == len({e["kind"] for e in _sources().values()})
+
+
+def test_no_page_explains_29_may_by_moscow_time(pages):
+    found = [s for text in pages.values() for s in _sentences(text) if "29 May" in s and "Moscow" in s]
+    assert found == []
+    assert [name for name, text in pages.items() if "Moscow date" in text] == []
+    assert "That date is a discrepancy in the chronology" in pages["chapters/mars-2-and-3/index.html"]
+
+
+def test_the_french_instrument_is_the_subject_of_forced_to_lie(pages):
+    quoted = [s for text in pages.values() for s in _sentences(text) if "forced to lie" in s]
+    assert quoted, "the quotation is expected on the Kosmos 419 pages"
+    assert [s for s in quoted if "instrument" not in s] == []
+    assert [name for name, text in pages.items() if "misled their French partners about its fate" in text] == []
+
+
+def test_the_90_second_start_of_the_mars_3_signal_is_always_wikipedias(pages):
+    found = [s for text in pages.values() for s in _sentences(text) if re.search(r"\b90 seconds\b", s)]
+    assert found, "the 90 s figure is expected, attributed"
+    assert [s for s in found if "Wikipedia" not in s] == []
+    attributed_to_nasa = re.compile(r"NASA[^()]*(?:give|say)s?[^()]*beginning roughly 90 seconds|^About 90 seconds")
+    assert [s for s in found if attributed_to_nasa.search(s)] == []
+
+
+def test_tianwen_1_is_never_chinas_first_mars_mission(pages):
+    assert [name for name, text in pages.items() if re.search(r"China's first Mars mission", text)] == []
+    assert "China's first independent Mars mission" in pages["claims/index.html"]
+
+
+def test_mars_5_lasted_one_figure_16_days(pages):
+    vague = re.compile(r"two and a half weeks|a little over two weeks|about two weeks|a fortnight", re.I)
+    assert [name for name, text in pages.items() if vague.search(text)] == []
+    for name in ("missions/mars-5/index.html", "chapters/the-1973-fleet/index.html", "claims/index.html"):
+        assert "16 days" in pages[name], name
+
+
+def test_mars_6_is_a_presumed_landing_point_never_an_impact(missions, pages):
+    assert missions["mars-6"]["landing_site"]["kind"] == "presumed"
+    page = pages["missions/mars-6/index.html"]
+    assert "Presumed landing point" in page and "Impact site" not in page
+    both = re.compile(r"impact sites? of Mars 2 and")
+    assert [s for text in pages.values() for s in _sentences(text) if both.search(s)] == []
+
+
+def test_the_us_is_never_said_to_have_sent_probes_to_mars_from_the_start(pages):
+    assert [n for n, text in pages.items() if "sending probes to Mars throughout the same years" in text] == []
+    assert "Its first attempt, Mariner 3, was launched in November 1964" in pages["claims/index.html"]
+
+
+def test_every_mention_of_mariners_6_and_7_cites_a_source_that_covers_them():
+    for name, text in _content_texts().items():
+        for paragraph in re.split(r"\n\s*\n", text):
+            if re.search(r"Mariners? 6\b", paragraph):
+                assert "mariner-6-7" in paragraph, f"{name}: {paragraph[:80]}"
+
+
+def test_viking_1s_last_transmission_is_footnoted_wherever_it_is_given(pages):
+    for name, text in pages.items():
+        if "11 November 1982" in text and (name.startswith("chapters/") or name == "missions/viking-1/index.html"):
+            assert "13 November 1982" in text, name
+
+
+def test_launch_windows_are_named_by_year_not_by_a_launch_month(site, pages):
+    for slug, month in (("mars-1", "October 1962"), ("mars-6", "July 1973")):
+        page = (site / "missions" / slug / "index.html").read_text(encoding="utf-8")
+        shown = re.search(r"<dt>Launch window</dt> <dd><a [^>]*>([^<]+)</a>", page)
+        assert shown and month not in shown.group(1), slug
+        assert re.fullmatch(r"\d{4} window", shown.group(1)), shown.group(1)
+
+
+def test_each_thing_is_said_once_where_it_belongs():
+    texts = _content_texts()
+    fourteen = {name for name, text in texts.items() if re.search(r"\b14\.5(?!\d)", text)}
+    assert fourteen == {"chapters/02-mars-2-and-3.md", "pages/claims.md", "missions/mars-3.yaml"}
+    others = {slug for slug, m in _missions().items() if m["program"] not in ("soviet", "russia")}
+    assert sorted(slug for slug in others if "PrOP-M" in texts[f"missions/{slug}.yaml"]) == []
+    no_success = re.compile(r"Russia has (?:had no|not flown a) successful")
+    assert [name for name, text in texts.items() if no_success.search(text)] == ["chapters/05-legacy.md"]
+    hedge = "lie outside what this documentary has checked"
+    assert hedge not in texts["chapters/03-the-1973-fleet.md"]

@@ -93,8 +93,9 @@ def test_the_map_marks_every_located_site_and_only_those():
     root = assert_accessible(charts.mars_map(site))
     assert [m.slug for m in charts.located_sites(site)] == ["mars-2", "mars-3", "viking-1"]
     marks = [e for e in root.iter(SVG + "path") if "site" in (e.get("class") or "").split()]
-    assert len(marks) == 3 + 2  # three sites and the two legend marks
+    assert len(marks) == 3 + 3  # three sites and the three legend marks
     assert len(classes(root, "path", "site-impact")) == 1 + 1
+    assert len(classes(root, "path", "site-presumed")) == 0 + 1  # only the legend's
     labels = [e.text for e in classes(root, "text", "site-label")]
     assert labels == ["Mars 2 (approx.)", "Mars 3 <lander>", "Viking 1"]
     assert "Schiaparelli" not in charts.mars_map(site)
@@ -165,3 +166,23 @@ def test_an_empty_site_draws_nothing_rather_than_failing():
     assert charts.timeline_overview(site) == Markup("")
     assert charts.located_sites(site) == ()
     assert_accessible(charts.mars_map(site))
+
+
+def test_a_presumed_landing_point_is_drawn_open_and_named_as_such():
+    site = make_site(
+        {
+            "mars-6": mission(
+                "Mars 6",
+                "1973-08-05",
+                outcome="failure",
+                site="landing_site: {lat: -23.9, lon: -19.42, name: Presumed, kind: presumed}\n",
+            )
+        }
+    )
+    root = assert_accessible(charts.mars_map(site))
+    assert len(classes(root, "path", "site-presumed")) == 1 + 1  # the site and the legend's mark
+    assert len(classes(root, "path", "site-impact")) == 0 + 1
+    assert "0 landing sites (triangles), 1 presumed landing point (open triangles) and 0 impact sites" in str(
+        charts.mars_map(site)
+    )
+    assert "marking the presumed landing point, Presumed," in str(charts.mission_map(site.mission("mars-6")))

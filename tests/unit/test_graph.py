@@ -1,8 +1,10 @@
 """graph.py: URLs, references, backlinks, citations, launch windows and collisions."""
 
 import datetime as dt
+from dataclasses import replace
 
 from documentary.graph import build_graph, window_of
+from documentary.load import parse_yaml
 from documentary.markdown import make_parser
 
 from .sitekit import chapter_md, content, mission_yaml
@@ -29,7 +31,7 @@ def test_missions_are_ordered_by_launch_and_grouped_by_window():
         }
     )
     assert [m.slug for m in site.missions] == ["c", "a", "b"]
-    assert [(w.label, w.missions) for w in site.windows] == [("October 1960", ("c",)), ("May 1971", ("a", "b"))]
+    assert [(w.label, w.missions) for w in site.windows] == [("1960 window", ("c",)), ("1971 window", ("a", "b"))]
 
 
 def test_backlinks_and_citation_numbers():
@@ -110,4 +112,33 @@ def test_site_links_must_name_a_page():
     assert errors == [
         "content/chapters/01-one.md:5:43: error: link to /nowhere/ matches no page of this site"
         " (site links start with / and name a page, e.g. /timeline/)"
+    ]
+
+
+def test_sources_are_grouped_by_kind_primary_first_and_counted():
+    sources = (
+        "w: {title: T, publisher: P, url: 'https://e.org/w', kind: encyclopedia}\n"
+        "src: {title: T, publisher: P, url: 'https://e.org/s', kind: agency}\n"
+        "b: {title: T, publisher: P, url: 'https://e.org/b', kind: book}\n"
+        "n: {title: T, publisher: P, url: 'https://e.org/n'}\n"
+        "a: {title: T, publisher: P, url: 'https://e.org/a', kind: agency}\n"
+    )
+    site, _ = graph({"m": mission_yaml("M")}, sources=sources)
+    assert [(kind, [key for key, _ in entries]) for kind, entries in site.sources_by_kind] == [
+        ("agency", ["a", "src"]),
+        ("book", ["b"]),
+        ("encyclopedia", ["w"]),
+        (None, ["n"]),
+    ]
+    assert site.primary_sources == 3
+
+
+def test_a_source_at_a_republisher_warns_through_the_graph():
+    sources = "src: {title: T, publisher: P, url: 'https://wikimili.com/en/X', kind: encyclopedia}\n"
+    republishers = parse_yaml("content/republishers.yaml", "- wikimili.com\n")[0]
+    base = content({"m": mission_yaml("M")}, sources=sources)
+    site, problems = build_graph(replace(base, republishers_doc=republishers), make_parser())
+    assert [p.format() for p in problems] == [
+        "content/sources.yaml:1:36: warning: source 'src' links to wikimili.com, which republishes others' pages "
+        "(republishers.yaml: wikimili.com); cite the original publisher at its own address"
     ]

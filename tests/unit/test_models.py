@@ -127,3 +127,31 @@ def test_site_base_url_must_be_absolute_and_gets_a_trailing_slash():
     raw = RawContent(doc, (), (), None, (), ())
     _, problems = validate(raw)
     assert [p.message for p in problems] == ["base_url: '/sub/' is not an absolute http(s) URL"]
+
+
+def check_sources(text: str):
+    site_doc, _ = parse_yaml("site.yaml", SITE)
+    sources_doc, errors = parse_yaml("sources.yaml", text)
+    assert errors == []
+    content, problems = validate(RawContent(site_doc, (), (), sources_doc, (), ()))
+    return content, [p.format() for p in problems]
+
+
+def test_a_source_kind_must_be_known_and_a_near_miss_gets_a_hint():
+    content, problems = check_sources(
+        "a: {title: T, publisher: P, url: 'https://e.org/a', kind: agancy}\n"
+        "b: {title: T, publisher: P, url: 'https://e.org/b', kind: podcast}\n"
+        "c: {title: T, publisher: P, url: 'https://e.org/c', kind: journal}\n"
+    )
+    expected = "'agency', 'book', 'journal', 'encyclopedia', 'news', 'reference' or 'blog'"
+    assert problems == [
+        f"sources.yaml:1:59: error: a.kind: 'agancy' is not one of {expected}; did you mean 'agency'?",
+        f"sources.yaml:2:59: error: b.kind: 'podcast' is not one of {expected}",
+    ]
+    assert content.sources["c"].primary
+
+
+def test_a_source_may_have_no_kind_and_is_then_not_primary():
+    content, problems = check_sources("a: {title: T, publisher: P, url: 'https://e.org/a'}\n")
+    assert problems == []
+    assert content.sources["a"].kind is None and not content.sources["a"].primary
