@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from . import ephemeris, facts, lambert
 from .charts import Box, _line, _n, _svg, _text
-from .dates import PartialDate, time_tag
+from .dates import MONTHS, PartialDate, time_tag
 from .models import Event, Mission
 
 if TYPE_CHECKING:
@@ -307,7 +307,7 @@ def _race(flights: tuple[Flight, ...], top: float) -> tuple[list[str], float]:
                 _text(
                     x_of(month),
                     axis + 16,
-                    f"{month:%b %Y}" if named else f"{month:%b}",
+                    f"{MONTHS[month.month][:3]} {month.year}" if named else MONTHS[month.month][:3],
                     "tick",
                 )
             )
@@ -411,7 +411,7 @@ def table(flights: tuple[Flight, ...], ident: str, url=None) -> Markup:
         ),
     ]
     body = "".join(
-        f'<tr><th scope="row">{label}</th>' + "".join(f'<td class="num">{cell}</td>' for cell in cells) + "</tr>"
+        f'<tr><th scope="row">{label}</th>' + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
         for label, cells in rows
     )
     return Markup(

@@ -178,7 +178,7 @@ def _flightpath_refs(token: Token, lines: list[str], first_line: int) -> list[Re
         at = text_line.index("[") + 1
         for slug in slugs:
             col = text_line.find(slug, at)
-            refs.append(Ref(FLIGHTPATH, slug, None, first_line + number, col + 1, slug))
+            refs.append(Ref(FLIGHTPATH, slug, None, first_line + number, col + 1, "the flightpath block"))
             at = col + len(slug)
         break
     return refs

@@ -150,7 +150,7 @@ def test_a_flightpath_block_names_flown_missions_or_errs_at_the_slug():
     body = "Text.\n\n```flightpath\nmissions: [flown, mars-9, grounded]\n```\n"
     errors = block_problems(body, {"flown": FLOWN, "grounded": GROUNDED})
     assert errors == [
-        "content/chapters/01-one.md:8:19: error: unknown mission 'mars-9' in mars-9",
+        "content/chapters/01-one.md:8:19: error: unknown mission 'mars-9' in the flightpath block",
         "content/chapters/01-one.md:8:27: error: mission 'grounded' has no flight to draw in a flightpath block: "
         "Grounded did not reach Earth orbit, so it never set out for Mars and there is no transfer to draw.",
     ]
