@@ -19,7 +19,7 @@ Vector = tuple[float, float, float]
 AU_KM = 149_597_870.7  # IAU 2012
 MU_SUN = 1.32712440018e11  # km^3/s^2, the Sun's gravitational parameter
 PERIOD_DAYS = {"earth": 365.256, "mars": 686.980}  # sidereal orbital periods
-ORBIT_SAMPLES = 180
+ORBIT_SAMPLES = 120  # 3° steps: a chord never strays a tenth of a pixel from the orbit at the diagrams' scale
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +61,11 @@ def position(body: Body, moment: dt.datetime) -> Vector:
     return _positions(body, (tdb_jd(moment),))[0]
 
 
+def positions(body: Body, moments: tuple[dt.datetime, ...]) -> tuple[Vector, ...]:
+    """`position` at several moments in one evaluation of the ephemeris."""
+    return _positions(body, tuple(tdb_jd(m) for m in moments))
+
+
 def orbit(body: Body, moment: dt.datetime, samples: int = ORBIT_SAMPLES) -> tuple[Vector, ...]:
     """The body's path over one orbital period starting at `moment`: sampled, not an idealised circle."""
     return _orbit(body, tdb_jd(moment), samples)
@@ -83,7 +88,7 @@ def _positions(body: Body, tdbs: tuple[float, ...]) -> tuple[Vector, ...]:
     else:
         place = kernel.position("mars", when)  # the Mars system barycentre, within ~1 km of the planet
     helio = np.array(_to_ecliptic()) @ (place - sun)
-    return tuple((float(x), float(y), float(z)) for x, y, z in helio.T)
+    return tuple(map(tuple, helio.T.tolist()))
 
 
 def longitude(point: Vector) -> float:

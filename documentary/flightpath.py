@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .graph import MissionNode, Site
 
 Vector = ephemeris.Vector
-ARC_SAMPLES = 90
+ARC_SAMPLES = 64
 SCALE = 150  # SVG units per AU
 CENTRE = (330.0, 280.0)
 PLOT = Box(10, 10, 640, 540)
@@ -99,8 +99,8 @@ def flight(slug: str, mission: Mission) -> Flight | None:
 
 @lru_cache(maxsize=256)
 def _transfer(departs: dt.datetime, arrives: dt.datetime):
-    earth = (ephemeris.position("earth", departs), ephemeris.position("earth", arrives))
-    mars = (ephemeris.position("mars", departs), ephemeris.position("mars", arrives))
+    earth = ephemeris.positions("earth", (departs, arrives))
+    mars = ephemeris.positions("mars", (departs, arrives))
     tof = (arrives - departs).total_seconds()
     v1, _ = lambert.solve(earth[0], mars[1], tof, ephemeris.MU_SUN)
     return earth, mars, lambert.sample(earth[0], v1, tof, ephemeris.MU_SUN, ARC_SAMPLES)
@@ -159,11 +159,20 @@ class _Labels:
         x, y = _xy(point)
         width = len(text) * CHAR
         out = math.atan2(y - CENTRE[1], x - CENTRE[0])  # away from the Sun first
-        candidates = [
-            _label_box(x, y, out + turn * 0.35, reach, width) for reach in (12, 28, 44) for turn in self.TURNS
-        ]
-        free = [b for b in candidates if b.inside(PLOT) and not any(b.overlaps(o) for o in self.taken)]
-        box = (free or [b for b in candidates if b.inside(PLOT)] or candidates)[0]
+        box = fallback = None
+        for reach in (12, 28, 44):
+            for turn in self.TURNS:
+                box = _label_box(x, y, out + turn * 0.35, reach, width)
+                if not box.inside(PLOT):
+                    continue
+                fallback = fallback or box
+                if not any(box.overlaps(o) for o in self.taken):
+                    break
+            else:
+                continue
+            break
+        else:
+            box = fallback or box  # nowhere free: the first place inside the picture
         self.taken.append(box)
         near = (min(max(x, box.x), box.x + box.w), min(max(y, box.y), box.y + box.h))
         if math.dist(near, (x, y)) > 16:  # far from its point: a leader line says which point it names
@@ -182,20 +191,25 @@ def _label_box(x: float, y: float, angle: float, reach: float, width: float) -> 
     return Box(left, ay - LABEL_H / 2 + math.sin(angle) * LABEL_H / 2, width, LABEL_H)
 
 
-def _static_parts(start: dt.datetime) -> list[str]:
+def _static_parts(year: int) -> list[str]:
     cx, cy = CENTRE
     return [
         _line(cx, cy, PLOT.x + PLOT.w - 4, cy, "fp-axis"),
         _text(PLOT.x + PLOT.w - 4, cy - 6, "vernal equinox →", "fp-note", "end"),
-        _orbit_path("earth", start),
-        _orbit_path("mars", start),
+        _orbit_path("earth", year),
+        _orbit_path("mars", year),
         f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="9" class="fp-sun"/>',
     ]
 
 
-def _orbit_path(body: str, start: dt.datetime, centre: tuple[float, float] = CENTRE, scale: float = SCALE) -> str:
-    """One orbital period of the body from `start`, sampled from the ephemeris."""
-    return f'<path d="{_path(ephemeris.orbit(body, start), True, centre, scale)}" class="fp-orbit fp-orbit-{body}"/>'
+@lru_cache(maxsize=128)
+def _orbit_path(body: str, year: int, centre: tuple[float, float] = CENTRE, scale: float = SCALE) -> str:
+    """One orbital period of the body from 1 January of `year`, sampled from the ephemeris.
+
+    Drawn from the start of the year, not the launch day, so that the diagrams of a year share it: over
+    decades the orbits turn by a fraction of a degree, a tenth of a pixel at these scales."""
+    points = ephemeris.orbit(body, dt.datetime(year, 1, 1))
+    return f'<path d="{_path(points, True, centre, scale)}" class="fp-orbit fp-orbit-{body}"/>'
 
 
 def _marks_and_labels(flights: tuple[Flight, ...]) -> list[str]:
@@ -320,12 +334,12 @@ def _next_month(day: dt.date) -> dt.date:
 
 
 def diagram(flights: tuple[Flight, ...], ident: str) -> Markup:
-    """The plan view of one or more flights; one DE421 orbit of each planet, from the earliest launch."""
-    start = min(f.departs for f in flights)
+    """The plan view of one or more flights, with one DE421 orbit of each planet from the year of the first launch."""
+    year = min(f.departs for f in flights).year
     arcs = [f'<path d="{_path(f.arc)}" class="fp-arc fp-arc-{i % PATTERNS}"/>' for i, f in enumerate(flights)]
     legend, bottom = _legend(flights, PLOT.y + PLOT.h)
     race, bottom = _race(flights, bottom) if len(flights) > 1 else ([], bottom)
-    body = [*_static_parts(start), *arcs, *_marks_and_labels(flights), *legend, *race]
+    body = [*_static_parts(year), *arcs, *_marks_and_labels(flights), *legend, *race]
     return _svg(ident, (SIZE[0], bottom), title(flights), describe(flights), body, "flightpath")
 
 
@@ -526,12 +540,11 @@ def _panel(view: WindowView, index: int) -> list[str]:
     left = PANEL[0] * (index % PANELS_PER_ROW)
     top = PANEL[1] * (index // PANELS_PER_ROW)
     centre = (left + PANEL[0] / 2, top + 30 + PANEL[1] / 2 - 20)
-    when = dt.datetime.combine(view.opens, dt.time(12))
     earth, mars = _xy(view.earth, centre, PANEL_SCALE), _xy(view.mars, centre, PANEL_SCALE)
     return [
         _text(centre[0], top + 18, view.label, "fp-panel-title"),
-        _orbit_path("earth", when, centre, PANEL_SCALE),
-        _orbit_path("mars", when, centre, PANEL_SCALE),
+        _orbit_path("earth", view.opens.year, centre, PANEL_SCALE),
+        _orbit_path("mars", view.opens.year, centre, PANEL_SCALE),
         _line(*centre, *earth, "fp-ray"),
         _line(*centre, *mars, "fp-ray"),
         _angle(view, centre),

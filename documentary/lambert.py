@@ -107,10 +107,16 @@ def _solve_z(n1: float, n2: float, a: float, target: float) -> float:
 
 def propagate(r0: Vector, v0: Vector, dt: float, mu: float) -> tuple[Vector, Vector]:
     """Position and velocity `dt` after (r0, v0) on the same conic (Curtis Algorithms 3.3 and 3.4)."""
+    r, v, _ = _propagate(r0, v0, dt, mu, None)
+    return r, v
+
+
+def _propagate(r0: Vector, v0: Vector, dt: float, mu: float, guess: float | None) -> tuple[Vector, Vector, float]:
+    """`propagate`, starting Newton from `guess` (None: Curtis's sqrt(mu) |alpha| dt); also returns the anomaly."""
     n0 = _norm(r0)
     vr0 = _dot(r0, v0) / n0
     alpha = 2 / n0 - _dot(v0, v0) / mu
-    chi = _universal_anomaly(dt, n0, vr0, alpha, mu)
+    chi = _universal_anomaly(dt, n0, vr0, alpha, mu, guess)
     z = alpha * chi * chi
     f = 1 - chi * chi / n0 * stumpff_c(z)
     g = dt - chi**3 * stumpff_s(z) / math.sqrt(mu)
@@ -119,12 +125,12 @@ def propagate(r0: Vector, v0: Vector, dt: float, mu: float) -> tuple[Vector, Vec
     fdot = math.sqrt(mu) / (n * n0) * (alpha * chi**3 * stumpff_s(z) - chi)
     gdot = 1 - chi * chi / n * stumpff_c(z)
     v = tuple(fdot * p + gdot * w for p, w in zip(r0, v0, strict=True))
-    return r, v
+    return r, v, chi
 
 
-def _universal_anomaly(dt: float, n0: float, vr0: float, alpha: float, mu: float) -> float:
+def _universal_anomaly(dt: float, n0: float, vr0: float, alpha: float, mu: float, guess: float | None) -> float:
     root_mu = math.sqrt(mu)
-    chi = root_mu * abs(alpha) * dt
+    chi = root_mu * abs(alpha) * dt if guess is None else guess
     for _ in range(MAX_STEPS):
         z = alpha * chi * chi
         c, s = stumpff_c(z), stumpff_s(z)
@@ -139,7 +145,13 @@ def _universal_anomaly(dt: float, n0: float, vr0: float, alpha: float, mu: float
 
 def sample(r1: Vector, v1: Vector, tof: float, mu: float, count: int) -> tuple[Vector, ...]:
     """`count` positions along the transfer, from r1 at time 0 to the arrival at `tof`, evenly in time."""
-    return tuple(propagate(r1, v1, tof * i / (count - 1), mu)[0] if i else r1 for i in range(count))
+    points, chi = [r1], None
+    for i in range(1, count):
+        # the anomaly grows almost in step with time: the last one, scaled, starts Newton next to the root
+        guess = chi * i / (i - 1) if chi is not None else None
+        r, _, chi = _propagate(r1, v1, tof * i / (count - 1), mu, guess)
+        points.append(r)
+    return tuple(points)
 
 
 def _dot(a: Vector, b: Vector) -> float:
