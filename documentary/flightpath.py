@@ -90,7 +90,12 @@ def flight(slug: str, mission: Mission) -> Flight | None:
     if event is None:
         return None
     departs, arrives = moment(mission.launch.date, mission.launch.time), moment(event.date, event.time)
-    earth, mars, arc = _transfer(departs, arrives)
+    if arrives <= departs:
+        return None  # an error in the data, reported by the graph at the event's date
+    try:
+        earth, mars, arc = _transfer(departs, arrives)
+    except lambert.NoSolution:
+        return None
     approximate = not event.date.day or f"events.{event.id}.date" in mission.unconfirmed
     lost = facts.contact_lost_before(mission, event)
     args = (mission.launch.date, mission.launch.time, event, approximate, lost, departs, arrives, earth, mars, arc)
@@ -111,7 +116,10 @@ def node_flight(node: MissionNode) -> Flight | None:
 
 
 def no_flight_reason(node: MissionNode) -> str | None:
-    return facts.no_transfer_reason(node.data)
+    if node_flight(node):
+        return None
+    reason = facts.no_transfer_reason(node.data)
+    return reason or f"The launch and arrival dates of {node.data.name} give no transfer that can be computed."
 
 
 # --- Drawing ---------------------------------------------------------------------------------

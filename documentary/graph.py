@@ -256,6 +256,11 @@ def _check_mission(mission: MissionDoc, sources: dict[str, SourceEntry], errors:
             msg = f"event id '{event.id}' is used twice (first at events.{seen[event.id]})"
             errors.append(ContentError(doc.where(("events", index, "id")), msg))
         seen.setdefault(event.id or "", index)
+    arrival = facts.arrival(data)
+    if arrival and arrival.date.as_date() < data.launch.date.as_date():
+        index = data.events.index(arrival)
+        msg = f"events.{index}.date: the arrival ({arrival.date.iso}) is before the launch ({data.launch.date.iso})"
+        errors.append(ContentError(doc.where(("events", index, "date")), msg))
     for index, path in enumerate(data.unconfirmed):
         problem = facts.path_problem(data, path, field_only=True)
         if problem:

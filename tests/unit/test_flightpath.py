@@ -167,3 +167,14 @@ def test_other_fenced_code_is_untouched():
         md.render("```python\nmissions: [a]\n```\n")
         == '<pre><code class="language-python">missions: [a]\n</code></pre>\n'
     )
+
+
+def test_an_arrival_before_the_launch_is_an_error_at_its_date_not_a_crash():
+    extra = "events:\n  - {id: orbit, date: 1970-01-10, title: Arrives}\n"
+    site, problems = build_graph(content({"m": mission_yaml("M", extra=extra)}), make_parser())
+    errors = [p.format() for p in problems if p.severity == "error"]
+    assert errors == [
+        "content/missions/m.yaml:9:23: error: events.0.date: the arrival (1970-01-10) is before the launch (1971-05-28)"
+    ]
+    assert flightpath.node_flight(site.mission("m")) is None
+    assert flightpath.no_flight_reason(site.mission("m")).startswith("The launch and arrival dates of M give no")
