@@ -216,7 +216,8 @@ def _orbit_path(body: str, year: int, centre: tuple[float, float] = CENTRE, scal
 
     Drawn from the start of the year, not the launch day, so that the diagrams of a year share it: over
     decades the orbits turn by a fraction of a degree, a tenth of a pixel at these scales."""
-    points = ephemeris.orbit(body, dt.datetime(year, 1, 1))
+    samples = ephemeris.ORBIT_SAMPLES if scale >= SCALE else PANEL_ORBIT_SAMPLES
+    points = ephemeris.orbit(body, dt.datetime(year, 1, 1), samples)
     return f'<path d="{_path(points, True, centre, scale)}" class="fp-orbit fp-orbit-{body}"/>'
 
 
@@ -463,6 +464,7 @@ def mission_figure(node: MissionNode) -> Markup:
 MARS_AU = 1.5237  # semi-major axes of the two orbits, in AU, for the textbook transfer
 PANEL = (216.0, 236.0)
 PANEL_SCALE = 56  # SVG units per AU in the small pictures
+PANEL_ORBIT_SAMPLES = 60  # 6° steps: still within a tenth of a pixel of the orbit at this scale
 PANELS_PER_ROW = 3
 
 
