@@ -178,3 +178,13 @@ def test_an_arrival_before_the_launch_is_an_error_at_its_date_not_a_crash():
     ]
     assert flightpath.node_flight(site.mission("m")) is None
     assert flightpath.no_flight_reason(site.mission("m")).startswith("The launch and arrival dates of M give no")
+
+
+def test_a_chapter_diagram_is_rendered_again_when_a_mission_it_draws_changes():
+    from documentary.incremental import page_inputs
+
+    chapter = {"01-one": chapter_md("One", "```flightpath\nmissions: [flown]\n```\n")}
+    later = FLOWN.replace("1972-01-10", "1972-01-20")
+    before, _ = build_graph(content({"flown": FLOWN}, chapter), make_parser())
+    after, _ = build_graph(content({"flown": later}, chapter), make_parser())
+    assert page_inputs(before)["chapters/one/index.html"] != page_inputs(after)["chapters/one/index.html"]
