@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
 MONTHS = tuple(calendar.month_name)
@@ -76,3 +78,11 @@ def parse_time(value: object) -> str:
 def _kind(value: object) -> str:
     names = {list: "a list", dict: "a mapping", float: "a number", bool: "true/false", type(None): "nothing"}
     return names.get(type(value), type(value).__name__)
+
+
+def time_tag(date: PartialDate, time: str | None = None) -> Markup:
+    """`<time datetime="1971-05-28">28 May 1971</time>`: the precision written is the precision shown."""
+    if time:
+        stamp = f"{date.iso}T{time}Z" if date.day else date.iso
+        return Markup(f'<time datetime="{stamp}">{date.human}, {time}&nbsp;UTC</time>')
+    return Markup(f'<time datetime="{date.iso}">{date.human}</time>')

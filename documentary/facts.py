@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import OUTCOMES, PROGRAMS, TYPES, Mission
+from .models import OUTCOMES, PROGRAMS, TYPES, Event, Mission
 
 SIMPLE = ("name", "name_ru", "designation", "cospar_id", "program", "outcome", "summary")
 LAUNCH = ("date", "time", "vehicle", "site")
@@ -90,3 +90,43 @@ def coordinate(degrees: float, positive: str, negative: str) -> str:
     hemisphere = positive if degrees >= 0 else negative
     shown = f"{abs(degrees):.4f}".rstrip("0").rstrip(".")
     return f"{shown}° {hemisphere}"
+
+
+# --- Flights: which event is the arrival, and why a mission has none --------------------------
+
+ARRIVALS = ("flyby", "orbit", "landing", "impact")  # event ids that mean the spacecraft reached Mars
+
+
+def arrival(mission: Mission) -> Event | None:
+    """The earliest event that reached Mars (flyby, orbit, landing, impact); the first written wins a tie."""
+    found = [e for e in mission.events if e.id in ARRIVALS and e.date.month]
+    return min(found, key=lambda e: (e.date.as_date(), e.time or "12:00"), default=None)
+
+
+def contact_lost_before(mission: Mission, event: Event) -> Event | None:
+    """A last-contact event dated before `event`: the spacecraft arrived silent."""
+    lost = next((e for e in mission.events if e.id == "last-contact"), None)
+    return lost if lost and lost.date.as_date() < event.date.as_date() else None
+
+
+def no_transfer_reason(mission: Mission) -> str | None:
+    """Why there is no flight to Mars to draw, from the data; None when there is one.
+
+    A COSPAR ID is given only to what reached orbit, so a failure without one never got there; a failure
+    with one and neither an arrival nor a last contact on the way stayed in Earth orbit.
+    """
+    if arrival(mission):
+        return None
+    lost = next((e for e in mission.events if e.id == "last-contact"), None)
+    if lost:
+        return (
+            f"Contact with {mission.name} was lost on the way to Mars ({lost.date.human}), and the record has no "
+            "date for its arrival, so no transfer is computed."
+        )
+    if mission.outcome == "failure" and not mission.cospar_id:
+        return (
+            f"{mission.name} did not reach Earth orbit, so it never set out for Mars and there is no transfer to draw."
+        )
+    if mission.outcome == "failure":
+        return f"{mission.name} reached Earth orbit but never left it, so there is no transfer to draw."
+    return f"The record gives {mission.name} no arrival at Mars, so there is no transfer to draw."

@@ -229,10 +229,15 @@ class _RefChecker:
             return _link_problem(ref.target, self.targets)
         if ref.kind == "count":
             return facts.filter_problem(ref.detail or "")
+        if ref.kind == "flightpath" and ref.detail:
+            return ref.detail  # the block itself is malformed
         if ref.target in self.broken:
             return None  # its own errors are reported; don't add one per mention
         if ref.target not in self.missions:
             return _unknown("mission", ref.target, self.missions, f" in {ref.raw}")
+        if ref.kind == "flightpath":
+            reason = facts.no_transfer_reason(self.missions[ref.target].data)
+            return f"mission '{ref.target}' has no flight to draw in a flightpath block: {reason}" if reason else None
         if ref.kind == "fact":
             return facts.path_problem(self.missions[ref.target].data, ref.detail or "")
         return None
@@ -265,6 +270,11 @@ def _check_mission(mission: MissionDoc, sources: dict[str, SourceEntry], errors:
             msg = f"event id '{event.id}' is used twice (first at events.{seen[event.id]})"
             errors.append(ContentError(doc.where(("events", index, "id")), msg))
         seen.setdefault(event.id or "", index)
+    arrival = facts.arrival(data)
+    if arrival and arrival.date.as_date() < data.launch.date.as_date():
+        index = data.events.index(arrival)
+        msg = f"events.{index}.date: the arrival ({arrival.date.iso}) is before the launch ({data.launch.date.iso})"
+        errors.append(ContentError(doc.where(("events", index, "date")), msg))
     for index, path in enumerate(data.unconfirmed):
         problem = facts.path_problem(data, path, field_only=True)
         if problem:

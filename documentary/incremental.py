@@ -308,15 +308,18 @@ def page_inputs(site: Site) -> dict[str, tuple]:
     return inputs
 
 
-def _printer(site: Site) -> Callable[[Doc | None], tuple[str, ...]]:
+def _printer(site: Site) -> Callable[[Doc | None], tuple]:
     """What a body's [[...]] references print, resolved as the renderer resolves them: a page that names
     a mission renders again when that name (or the fact, or the count) changes, not on every edit of it."""
     resolver = PageResolver(site, Urls(site.config.base_url), ())
     resolve = functools.cache(resolver.wikilink)  # a [[count:...]] is the same on every page
 
-    def printed(body: Doc | None) -> tuple[str, ...]:
+    def printed(body: Doc | None) -> tuple:
         refs = body.refs if body else ()
-        return tuple(resolve(ref.kind, ref.target, ref.detail) for ref in refs if ref.kind in WIKILINKS)
+        words = tuple(resolve(ref.kind, ref.target, ref.detail) for ref in refs if ref.kind in WIKILINKS)
+        # a ```flightpath block draws from the whole of each mission's data: its dates, name and events
+        drawn = tuple(site.mission(ref.target).data for ref in refs if ref.kind == "flightpath")
+        return words + drawn
 
     return printed
 

@@ -1,7 +1,8 @@
 """One markdown-it parser with the documentary's small extensions.
 
 `[[slug]]`, `[[slug|text]]`, `[[slug:fact.path]]` and `[[count:filters]]` refer to missions;
-`[@key]` and `[@a; @b]` cite sources. Parsing records every reference with its line and column;
+`[@key]` and `[@a; @b]` cite sources; a fenced ```` ```flightpath ```` block holding `missions: [a, b]` draws
+those missions' flights. Parsing records every reference with its line and column;
 rendering asks a resolver (supplied by the caller, who knows URLs) for each reference's HTML.
 """
 
@@ -21,11 +22,14 @@ from mdit_py_plugins.footnote import footnote_plugin
 _CITE = re.compile(r"\[@([^\]\n]*)\]")
 _KEY = re.compile(r"^@([a-z0-9]+(?:-[a-z0-9]+)*)$")
 _WORD = re.compile(r"[\w’'-]+")
+FLIGHTPATH = "flightpath"
+_FLIGHTPATH = re.compile(r"^\s*missions:\s*\[([^\]\n]*)\]\s*$")
+_FLIGHTPATH_HELP = "a flightpath block holds one line, missions: [slug, ...], e.g. missions: [mars-2, mars-3]"
 
 
 @dataclass(frozen=True)
 class Ref:
-    """A reference in prose: kind is mission, fact, count or cite."""
+    """A reference in prose: kind is mission, fact, count, cite, link or flightpath."""
 
     kind: str
     target: str
@@ -59,6 +63,8 @@ class Resolver(Protocol):
 
     def site_url(self, path: str) -> str: ...
 
+    def flightpath(self, slugs: list[str]) -> str: ...
+
 
 def make_parser(allow_html: bool = False) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
@@ -72,6 +78,7 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.add_render_rule("cite", _render_cite)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("footnote_caption", _render_footnote_caption)
+    md.add_render_rule("fence", _render_fence)
     return md
 
 
@@ -111,6 +118,8 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
     last_map = 0
     for index, token in enumerate(tokens):
         last_map = token.map[0] if token.map else last_map
+        if token.type == "fence" and token.info.strip() == FLIGHTPATH:
+            refs.extend(_flightpath_refs(token, lines, first_line))
         if token.type != "inline":
             continue
         words += sum(len(_WORD.findall(c.content)) for c in token.children or () if c.type == "text")
@@ -145,6 +154,34 @@ def _refs(token: Token, line: int, lines: list[str], first_line: int) -> list[Re
         kind, target, detail = split_wikilink(token.meta["inner"])
         return [Ref(kind, target, detail, *at, raw)]
     return [Ref("cite", key, None, *at, raw) for key in token.meta["keys"]]
+
+
+def flightpath_slugs(content: str) -> list[str] | None:
+    """The slugs of a flightpath block, or None if it is not one `missions: [...]` line."""
+    lines = [line for line in content.split("\n") if line.strip()]
+    match = _FLIGHTPATH.match(lines[0]) if len(lines) == 1 else None
+    slugs = [s.strip() for s in match.group(1).split(",")] if match else []
+    return slugs if slugs and all(slugs) else None
+
+
+def _flightpath_refs(token: Token, lines: list[str], first_line: int) -> list[Ref]:
+    """One ref per mission of the block, at its own line and column; or one naming what is wrong."""
+    start = token.map[0] + 1  # the line after the opening fence
+    slugs = flightpath_slugs(token.content)
+    if slugs is None:
+        return [Ref(FLIGHTPATH, "", _FLIGHTPATH_HELP, first_line + start - 1, 1, token.content)]
+    refs = []
+    for number in range(start, token.map[1]):
+        text_line = lines[number] if number < len(lines) else ""
+        if "missions:" not in text_line:
+            continue
+        at = text_line.index("[") + 1
+        for slug in slugs:
+            col = text_line.find(slug, at)
+            refs.append(Ref(FLIGHTPATH, slug, None, first_line + number, col + 1, "the flightpath block"))
+            at = col + len(slug)
+        break
+    return refs
 
 
 def _plain(token: Token) -> str:
@@ -216,6 +253,14 @@ def _render_footnote_caption(renderer, tokens, idx, options, env) -> str:
     if meta.get("subId", -1) > 0:
         caption += f":{meta['subId']}"
     return f"[{caption}]"
+
+
+def _render_fence(renderer, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if token.info.strip() != FLIGHTPATH:
+        return renderer.fence(tokens, idx, options, env)
+    slugs = flightpath_slugs(token.content)
+    return env["resolver"].flightpath(slugs) + "\n" if slugs else ""
 
 
 def _render_wikilink(renderer, tokens, idx, options, env) -> str:

@@ -15,9 +15,9 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from . import charts, facts
+from . import charts, facts, flightpath
 from .bodies import render_body
-from .dates import PartialDate
+from .dates import PartialDate, time_tag
 from .errors import ContentError, error
 from .graph import Citation, MissionNode, Site, TextNode, Window
 from .markdown import Doc
@@ -68,13 +68,6 @@ class Urls:
         return self.absolute(output.removesuffix("index.html"))
 
 
-def time_tag(date: PartialDate, time: str | None = None) -> Markup:
-    if time:
-        stamp = f"{date.iso}T{time}Z" if date.day else date.iso
-        return Markup(f'<time datetime="{stamp}">{date.human}, {time}&nbsp;UTC</time>')
-    return Markup(f'<time datetime="{date.iso}">{date.human}</time>')
-
-
 class PageResolver:
     """Turns [[...]] and [@...] into HTML for one page, with that page's citation numbers."""
 
@@ -94,6 +87,12 @@ class PageResolver:
 
     def site_url(self, path: str) -> str:
         return self.urls.path(path)
+
+    def flightpath(self, slugs: list[str]) -> str:
+        """A ```flightpath block: the flights of the missions it names, in one picture."""
+        flights = tuple(flightpath.node_flight(self.site.mission(slug)) for slug in slugs)
+        link = lambda slug: self.urls.path(self.site.mission(slug).url)  # noqa: E731
+        return str(flightpath.figure(flights, "flightpath-" + "-".join(slugs), link))
 
     def cite(self, keys: list[str]) -> str:
         links = [f'<a href="#source-{k}" aria-label="source {self.numbers[k]}">{self.numbers[k]}</a>' for k in keys]
@@ -135,7 +134,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["date"] = time_tag
     env.filters["coord_lat"] = lambda v: facts.coordinate(v, "N", "S")
     env.filters["coord_lon"] = lambda v: facts.coordinate(v, "E", "W")
-    env.globals.update(outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS, charts=charts)
+    env.globals.update(
+        outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS, charts=charts, flightpath=flightpath
+    )
     env.globals["source_kind_labels"] = SOURCE_KIND_LABELS
     return env
 

@@ -32,7 +32,7 @@ REQUIRED = {
     "prose-unknown-fact", "prose-unknown-source", "template-syntax-error", "template-undefined-variable",
     "static-overwrites-page", "strict-no-source", "python-tag", "alias-bomb", "several-problems",
     "broken-mission-referenced", "site-yaml-invalid", "missing-site-yaml", "yaml-control-character",
-    "source-kind-unknown", "strict-republisher-source", "strict-encyclopedia-only-chapter",
+    "source-kind-unknown", "strict-republisher-source", "strict-encyclopedia-only-chapter", "flightpath-block",
 }  # fmt: skip
 
 

@@ -41,6 +41,9 @@ class Resolver:
     def site_url(self, path: str) -> str:
         return '/base"&<' + path  # characters the renderer must escape inside an attribute
 
+    def flightpath(self, slugs: list[str]) -> str:
+        return f'<figure data-missions="{" ".join(slugs)}"></figure>'
+
 
 def bodies() -> list[str]:
     files = sorted((ROOT / "content").rglob("*.md")) + sorted((FIXTURE_SITE / "content").rglob("*.md"))
