@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -15,13 +14,18 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from . import charts, facts
+from . import charts, facts, structured
+from .assets import immutable
 from .bodies import render_body
 from .dates import PartialDate
+from .dating import Dates, day, human_day, newest, og_locale, stamp
 from .errors import ContentError, error
+from .feeds import EPOCH_STAMP, SERIES, Entry, Feed, Series, absolutise, select
 from .graph import Citation, MissionNode, Site, TextNode, Window
+from .headers import content_security_policy
 from .markdown import Doc
 from .parallel import map_slices, workers_for
+from .structured import Crumb
 
 OUTCOME_LABELS = {"success": "Success", "partial": "Partial success", "failure": "Failure"}
 PROGRAM_LABELS = {
@@ -34,6 +38,9 @@ PROGRAM_LABELS = {
     "japan": "Japan",
     "uae": "United Arab Emirates",
 }
+SECTIONS = {"chapters/": "Chapters", "missions/": "Missions", "timeline/": "Timeline", "sources/": "Sources"}
+SEARCH_TITLE = "Search"
+NOT_FOUND_TITLE = "Page not found"
 
 
 @dataclass(frozen=True)
@@ -104,11 +111,8 @@ def format_fact(found: object, path: str) -> Markup:
 
 
 def updated_stamp(site: Site) -> str:
-    """The feed's date: SOURCE_DATE_EPOCH when set, else site.yaml's `updated`, never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{site.config.updated.iso}T00:00:00Z"
+    """The site's date (see graph.Site.updated); 1970-01-01 only when nothing at all is dated."""
+    return stamp(site.updated) if site.updated else EPOCH_STAMP
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
@@ -124,7 +128,10 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["date"] = time_tag
     env.filters["coord_lat"] = lambda v: facts.coordinate(v, "N", "S")
     env.filters["coord_lon"] = lambda v: facts.coordinate(v, "E", "W")
+    env.filters["day"] = day
+    env.filters["human_day"] = human_day
     env.globals.update(outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS, charts=charts)
+    env.globals.update(sections=SECTIONS, csp=content_security_policy(), csp_header=content_security_policy(True))
     return env
 
 
@@ -149,7 +156,14 @@ def _template_path(templates: Path, name: str) -> str:
 
 
 class Renderer:
-    def __init__(self, site: Site, md: MarkdownIt, templates: Path, env: jinja2.Environment | None = None):
+    def __init__(
+        self,
+        site: Site,
+        md: MarkdownIt,
+        templates: Path,
+        env: jinja2.Environment | None = None,
+        assets: Mapping[str, str] | None = None,
+    ):
         self.site = site
         self.md = md
         self.templates = templates
@@ -157,6 +171,12 @@ class Renderer:
         self.urls = Urls(site.config.base_url)
         self.errors: list[ContentError] = []
         self.updated = updated_stamp(site)
+        self.assets = assets or {}  # static source name -> published (fingerprinted) name
+        self.language = site.config.language
+
+    def asset(self, name: str) -> str:
+        """The URL path of a static file by its source name; a name the static folder lacks is kept as is."""
+        return self.urls.path(self.assets.get(name, name))
 
     def markdown(self, doc: Doc | None, citations: tuple[Citation, ...]) -> Markup:
         if doc is None:
@@ -166,7 +186,13 @@ class Renderer:
     def page(self, output: str, template: str, **context) -> tuple[str, bytes] | None:
         try:
             html = self.env.get_template(template).render(
-                site=self.site, urls=self.urls, output=output, updated=self.updated, **context
+                site=self.site,
+                urls=self.urls,
+                output=output,
+                updated=self.updated,
+                asset=self.asset,
+                og_locale=og_locale(self.language),
+                **context,
             )
         except jinja2.TemplateSyntaxError as exc:
             self.errors.append(
@@ -198,11 +224,15 @@ class Renderer:
             "timeline/index.html": "timeline.html",
             "sources/index.html": "sources.html",
             "search/index.html": "search.html",
-            "sitemap.xml": "sitemap.xml",
-            "robots.txt": "robots.txt",
-            "feed.xml": "feed.xml",
         }
-        jobs: dict[str, tuple[str, Callable[[], dict]]] = {out: (tpl, dict) for out, tpl in fixed.items()}
+        jobs: dict[str, tuple[str, Callable[[], dict]]] = {
+            out: (tpl, partial(self.fixed_context, out)) for out, tpl in fixed.items()
+        }
+        jobs["sitemap.xml"] = ("sitemap.xml", self.sitemap_context)
+        jobs["robots.txt"] = ("robots.txt", dict)
+        jobs["_headers"] = ("headers.txt", self.headers_context)
+        for series in SERIES:
+            jobs[series.output] = ("feed.xml", partial(self.feed_context, series))
         for c in site.chapters:
             jobs[c.url + "index.html"] = ("chapter.html", partial(self.chapter_context, c))
         for p in site.pages:
@@ -223,7 +253,86 @@ class Renderer:
         return pages
 
     def text_context(self, node: TextNode) -> dict:
-        return {"node": node, "body": self.markdown(node.body, node.citations)}
+        output = node.url + "index.html"
+        url = self.urls.canonical(output)
+        data = structured.text_page(self.site.config, node, url, self.language)
+        return {
+            "node": node,
+            "body": self.markdown(node.body, node.citations),
+            **self.seo(output, node.title, node.dates, data),
+        }
+
+    def seo(self, output: str, title: str | None, dates: Dates | None = None, *nodes: dict) -> dict:
+        """What every page's head and breadcrumb need: the trail, the JSON-LD, the page's own dates."""
+        trail = self.trail(output, title)
+        data = structured.document(*nodes, structured.breadcrumbs(trail))
+        return {"trail": trail, "structured_data": data, "page_dates": dates}
+
+    def trail(self, output: str, title: str | None) -> tuple[Crumb, ...]:
+        """Home, then the section (Chapters, Missions, ...), then the page itself."""
+        home = Crumb(self.site.config.title, self.urls.absolute(), self.urls.path())
+        if output == "index.html":
+            return (home,)
+        if output == "404.html":
+            return (home, Crumb(NOT_FOUND_TITLE, None, None))
+        crumbs = [home]
+        section = output.split("/", 1)[0] + "/"
+        if section in SECTIONS and output != section + "index.html":
+            crumbs.append(Crumb(SECTIONS[section], self.urls.absolute(section), self.urls.path(section)))
+        name = title or SECTIONS.get(section) or SEARCH_TITLE
+        crumbs.append(Crumb(name, self.urls.canonical(output), self.urls.path(output.removesuffix("index.html"))))
+        return tuple(crumbs)
+
+    def fixed_context(self, output: str) -> dict:
+        if output == "index.html":
+            search = self.urls.absolute("search/") if "search/index.html" in self.site.outputs else None
+            site_node = structured.website(self.site.config, search, self.language)
+            return self.seo(output, None, None, site_node)
+        return self.seo(output, None)
+
+    def lastmod(self) -> dict[str, str]:
+        """Each page's last change for the sitemap: its own date, or the newest of the pages it lists."""
+        site = self.site
+        dated = {n.url + "index.html": n.dates for n in site.chapters + site.pages + site.missions if n.dates}
+        out = {name: dates.updated_iso for name, dates in dated.items()}
+        lists = {
+            "chapters/index.html": newest(c.dates for c in site.chapters),
+            "missions/index.html": newest(m.dates for m in site.missions),
+            "timeline/index.html": newest(m.dates for m in site.missions),
+        }
+        out.update({name: stamp(moment) for name, moment in lists.items() if moment})
+        for name in site.outputs:
+            if name.endswith("index.html") and name not in out and site.updated:
+                out[name] = stamp(site.updated)
+        return out
+
+    def sitemap_context(self) -> dict:
+        return {"lastmod": self.lastmod()}
+
+    def headers_context(self) -> dict:
+        return {"immutable": [self.urls.path(name) for name in immutable(self.assets)]}
+
+    @cached_property
+    def _entries(self) -> list[Entry]:
+        """Every chapter and mission as a feed entry, its HTML with absolute URLs."""
+        entries = []
+        for c in self.site.chapters:
+            url = self.urls.canonical(c.url)
+            html = absolutise(str(self.markdown(c.body, c.citations)), url)
+            entries.append(Entry("chapter", c.title, url, c.doc.meta.summary, html, c.dates))
+        for m in self.site.missions:
+            url = self.urls.canonical(m.url)
+            body = absolutise(str(self.markdown(m.description, m.citations)), url)
+            html = f"<p>{escape(m.data.summary)}</p>\n{body}"
+            entries.append(Entry("mission", m.data.name, url, m.data.summary, html, m.dates))
+        return entries
+
+    def feed_context(self, series: Series) -> dict:
+        title = self.site.config.title + (f": {series.label}" if series.label else "")
+        home = self.urls.absolute(series.output.removesuffix("feed.xml"))
+        entries = select(self._entries, series)
+        feed = Feed(series, title, self.urls.absolute(series.output), home, self.language, entries, self.updated)
+        return {"feed": feed}
 
     @cached_property
     def _chapter_numbers(self) -> dict[str, int]:
@@ -244,7 +353,10 @@ class Renderer:
     def mission_context(self, mission: MissionNode) -> dict:
         order = self.site.missions
         index = self._mission_positions[mission.slug]  # tuple.index would make the site quadratic
+        output = mission.url + "index.html"
+        data = structured.mission_page(self.site.config, mission, self.urls.canonical(output), self.language)
         return {
+            **self.seo(output, mission.data.name, mission.dates, *data),
             "node": mission,
             "body": self.markdown(mission.description, mission.citations),
             "window": self._windows[mission.window],
@@ -254,14 +366,14 @@ class Renderer:
 
 
 def render_site(
-    site: Site, md: MarkdownIt, templates: Path, workers: int = 1
+    site: Site, md: MarkdownIt, templates: Path, workers: int = 1, assets: Mapping[str, str] | None = None
 ) -> tuple[dict[str, bytes], list[ContentError]]:
     """Every page, in output order; `workers` processes share the pages (0: every core if the site is big)."""
     env = make_environment(templates)
     errors = compile_templates(env, templates)
     if errors:
         return {}, errors
-    renderer = Renderer(site, md, templates, env)
+    renderer = Renderer(site, md, templates, env, assets)
     outputs = sorted(renderer.jobs())
     task = partial(_render_slice, renderer)
     pages: dict[str, bytes] = {}
