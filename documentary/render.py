@@ -131,7 +131,8 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["day"] = day
     env.filters["human_day"] = human_day
     env.globals.update(outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS, charts=charts)
-    env.globals.update(sections=SECTIONS, csp=content_security_policy(), csp_header=content_security_policy(True))
+    policy, header = Markup(content_security_policy()), Markup(content_security_policy(header=True))
+    env.globals.update(sections=SECTIONS, csp=policy, csp_header=header)
     return env
 
 
@@ -293,8 +294,8 @@ class Renderer:
     def lastmod(self) -> dict[str, str]:
         """Each page's last change for the sitemap: its own date, or the newest of the pages it lists."""
         site = self.site
-        dated = {n.url + "index.html": n.dates for n in site.chapters + site.pages + site.missions if n.dates}
-        out = {name: dates.updated_iso for name, dates in dated.items()}
+        nodes = {n.url + "index.html": n.dates for n in site.chapters + site.pages + site.missions}
+        out = {name: dates.updated_iso for name, dates in nodes.items() if dates}
         lists = {
             "chapters/index.html": newest(c.dates for c in site.chapters),
             "missions/index.html": newest(m.dates for m in site.missions),
@@ -302,7 +303,7 @@ class Renderer:
         }
         out.update({name: stamp(moment) for name, moment in lists.items() if moment})
         for name in site.outputs:
-            if name.endswith("index.html") and name not in out and site.updated:
+            if name.endswith("index.html") and name not in nodes and name not in out and site.updated:
                 out[name] = stamp(site.updated)
         return out
 
