@@ -25,6 +25,7 @@ from jinja2 import nodes
 from .assets import published_names
 from .cache import BodyCache
 from .errors import BuildFailed, error
+from .feeds import SERIES
 from .graph import Site
 from .load import list_static
 from .markdown import Doc
@@ -301,6 +302,11 @@ def page_inputs(site: Site) -> dict[str, tuple]:
     printed = _printer(site)
     windows = {w.index: w for w in site.windows}
     inputs: dict[str, tuple] = {}
+    # Built in Python from the nodes, not read by their templates: every chapter and mission, every date.
+    feeds = (site.chapters, site.missions)
+    for series in SERIES:
+        inputs[series.output] = feeds
+    inputs["sitemap.xml"] = tuple(node.dates for node in site.chapters + site.pages + site.missions)
     for node in site.chapters + site.pages:
         inputs[node.url + "index.html"] = (node, printed(node.body))
     order = site.missions
