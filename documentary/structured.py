@@ -62,7 +62,7 @@ def breadcrumbs(trail: Sequence[Crumb]) -> dict:
     for position, crumb in enumerate(trail, 1):
         item = {"@type": "ListItem", "position": position, "name": crumb.name}
         if crumb.url:
-            item["item"] = crumb.url
+            item["item"] = {"@id": crumb.url}  # ListItem.item is a Thing: the page, by its address
         items.append(item)
     return {"@type": "BreadcrumbList", "itemListElement": items}
 

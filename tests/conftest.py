@@ -101,3 +101,16 @@ def write_tree(tmp_path: Path):
         return root
 
     return write
+
+
+PUBLISHED_BASE_URL = "https://example.org/soviet-mars/"
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """The real documentary, built once under a sub-path with --strict, for the tests of what it publishes."""
+    out = tmp_path_factory.mktemp("published") / "site"
+    args = ["build", "--out", str(out), "--no-search", "--strict", "-q", "--base-url", PUBLISHED_BASE_URL]
+    result = run_cli(args, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return out
