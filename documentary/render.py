@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -314,24 +314,32 @@ class Renderer:
         return {"immutable": [self.urls.path(name) for name in immutable(self.assets)]}
 
     @cached_property
-    def _entries(self) -> list[Entry]:
-        """Every chapter and mission as a feed entry, its HTML with absolute URLs."""
-        entries = []
+    def _candidates(self) -> dict[str, tuple[Entry, TextNode | MissionNode]]:
+        """Every chapter and mission as a feed entry without its HTML (rendered only for the entries chosen)."""
+        found = {}
         for c in self.site.chapters:
             url = self.urls.canonical(c.url)
-            html = absolutise(str(self.markdown(c.body, c.citations)), url)
-            entries.append(Entry("chapter", c.title, url, c.doc.meta.summary, html, c.dates))
+            found[url] = (Entry("chapter", c.title, url, c.doc.meta.summary, "", c.dates), c)
         for m in self.site.missions:
             url = self.urls.canonical(m.url)
-            body = absolutise(str(self.markdown(m.description, m.citations)), url)
-            html = f"<p>{escape(m.data.summary)}</p>\n{body}"
-            entries.append(Entry("mission", m.data.name, url, m.data.summary, html, m.dates))
-        return entries
+            found[url] = (Entry("mission", m.data.name, url, m.data.summary, "", m.dates), m)
+        return found
+
+    def _content(self, entry: Entry, node: TextNode | MissionNode) -> Entry:
+        """The entry with its page's full content, every URL absolute."""
+        if isinstance(node, MissionNode):
+            body = absolutise(str(self.markdown(node.description, node.citations)), entry.url)
+            html = f"<p>{escape(node.data.summary)}</p>\n{body}"
+        else:
+            html = absolutise(str(self.markdown(node.body, node.citations)), entry.url)
+        return replace(entry, html=html)
 
     def feed_context(self, series: Series) -> dict:
         title = self.site.config.title + (f": {series.label}" if series.label else "")
         home = self.urls.absolute(series.output.removesuffix("feed.xml"))
-        entries = select(self._entries, series)
+        candidates = self._candidates
+        chosen = select([entry for entry, _ in candidates.values()], series)
+        entries = tuple(self._content(entry, candidates[entry.url][1]) for entry in chosen)
         feed = Feed(series, title, self.urls.absolute(series.output), home, self.language, entries, self.updated)
         return {"feed": feed}
 
