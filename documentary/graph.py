@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -14,10 +14,13 @@ from markdown_it import MarkdownIt
 
 from . import facts, sourcecheck
 from .bodies import ParseJob, parse_each
+from .dating import Dates, midnight, newest, page_dates
 from .errors import ContentError, Source, error, warning
+from .feeds import SERIES
 from .load import YamlDoc
 from .markdown import Doc, Ref
 from .models import SOURCE_KINDS, Content, MissionDoc, SiteConfig, SourceEntry, TextDoc
+from .revisions import Revision
 
 SYNODIC_DAYS = 779.94
 WINDOW_EPOCH = dt.date(2020, 7, 30)
@@ -50,6 +53,7 @@ class TextNode:
     citations: tuple[Citation, ...]
     prev: Link | None = None
     next: Link | None = None
+    dates: Dates | None = None
 
     @property
     def title(self) -> str:
@@ -68,6 +72,7 @@ class MissionNode:
     window: int
     citations: tuple[Citation, ...]
     backlinks: tuple[Link, ...]
+    dates: Dates | None = None
 
     @property
     def slug(self) -> str:
@@ -106,6 +111,7 @@ class Site:
     sources: dict[str, SourceEntry]
     source_users: dict[str, tuple[Link, ...]]
     outputs: tuple[str, ...]  # every generated file, relative to the output root
+    updated: dt.datetime | None = None  # site.yaml's `updated`, else the newest page date
 
     def mission(self, slug: str) -> MissionNode:
         return self._by_slug[slug]
@@ -139,18 +145,22 @@ def build_graph(
     static_files: tuple[str, ...] = (),
     parse_all: ParseAll | None = None,
     static_root: str = "static",
+    revisions: Mapping[str, Revision] | None = None,
+    epoch: dt.datetime | None = None,
 ) -> tuple[Site, list[ContentError]]:
     """`parse_all` parses every body in one call (the pipeline passes one that uses the cache and every core);
-    `static_root` is the static folder as problems name it."""
+    `static_root` is the static folder as problems name it; `revisions` (by file path as problems name it)
+    and `epoch` (SOURCE_DATE_EPOCH) date the pages that set no dates of their own."""
     errors: list[ContentError] = []
+    dater = _Dater(revisions or {}, epoch, errors)
     missions = {m.slug: m for m in sorted(content.missions, key=_launch_order)}
     checker = _RefChecker(missions, content.sources, errors, content.invalid_missions)
     chapters, pages, descriptions = _parse_bodies(content, missions, parse_all or (lambda jobs: parse_each(md, jobs)))
     for mission in missions.values():
         _check_mission(mission, content.sources, errors)
-    chapter_nodes = _chapter_nodes(chapters, content.sources)
-    page_nodes = tuple(_text_node(p, b, f"{p.slug}/", content.sources) for p, b in pages)
-    mission_nodes = _mission_nodes(missions, descriptions, chapter_nodes + page_nodes, content.sources)
+    chapter_nodes = _chapter_nodes(chapters, content.sources, dater)
+    page_nodes = tuple(_text_node(p, b, f"{p.slug}/", content.sources, dates=dater.text(p)) for p, b in pages)
+    mission_nodes = _mission_nodes(missions, descriptions, chapter_nodes + page_nodes, content.sources, dater)
     outputs = _outputs(chapter_nodes, page_nodes, mission_nodes)
     checker.targets = set(outputs) | set(static_files)
     for text, body in chapters + pages:
@@ -173,8 +183,35 @@ def build_graph(
         sources=content.sources,
         source_users=_source_users(chapter_nodes + page_nodes, mission_nodes),
         outputs=outputs,
+        updated=_site_updated(content.site, chapter_nodes + page_nodes + mission_nodes, epoch),
     )
     return site, errors
+
+
+class _Dater:
+    """Dates each page (see documentary.dating) and reports an `updated` set before `published`."""
+
+    def __init__(self, revisions: Mapping[str, Revision], epoch: dt.datetime | None, errors: list[ContentError]):
+        self.revisions = revisions
+        self.epoch = epoch
+        self.errors = errors
+
+    def text(self, text: TextDoc) -> Dates | None:
+        meta = text.meta
+        return self._dates(text.file.path, meta.published, meta.updated, lambda: text.file.meta.where(("updated",)))
+
+    def mission(self, mission: MissionDoc) -> Dates | None:
+        data = mission.data
+        return self._dates(mission.doc.path, data.published, data.updated, lambda: mission.doc.where(("updated",)))
+
+    def _dates(self, path: str, published, updated, where) -> Dates | None:
+        if published and updated and updated < published:
+            self.errors.append(ContentError(where(), f"updated {updated} is before published {published}"))
+        return page_dates(published, updated, self.revisions.get(path), self.epoch)
+
+
+def _site_updated(config: SiteConfig, nodes, epoch: dt.datetime | None) -> dt.datetime | None:
+    return midnight(config.updated) or newest(node.dates for node in nodes) or epoch
 
 
 def _launch_order(mission: MissionDoc) -> tuple:
@@ -295,21 +332,21 @@ def _cited(body: Doc | None) -> list[str]:
     return [r.target for r in body.refs if r.kind == "cite"] if body else []
 
 
-def _text_node(text: TextDoc, body: Doc, url: str, sources, prev=None, next=None) -> TextNode:
-    return TextNode(text, body, url, _citations(_cited(body), sources), prev, next)
+def _text_node(text: TextDoc, body: Doc, url: str, sources, prev=None, next=None, dates=None) -> TextNode:
+    return TextNode(text, body, url, _citations(_cited(body), sources), prev, next, dates)
 
 
-def _chapter_nodes(chapters: list[tuple[TextDoc, Doc]], sources) -> tuple[TextNode, ...]:
+def _chapter_nodes(chapters: list[tuple[TextDoc, Doc]], sources, dater: _Dater) -> tuple[TextNode, ...]:
     links = [Link(c.meta.title, f"chapters/{c.slug}/") for c, _ in chapters]
     nodes = []
     for i, (chapter, body) in enumerate(chapters):
         prev = links[i - 1] if i else None
         nxt = links[i + 1] if i + 1 < len(links) else None
-        nodes.append(_text_node(chapter, body, links[i].url, sources, prev, nxt))
+        nodes.append(_text_node(chapter, body, links[i].url, sources, prev, nxt, dater.text(chapter)))
     return tuple(nodes)
 
 
-def _mission_nodes(missions, descriptions, texts: tuple[TextNode, ...], sources) -> tuple[MissionNode, ...]:
+def _mission_nodes(missions, descriptions, texts: tuple[TextNode, ...], sources, dater) -> tuple[MissionNode, ...]:
     nodes = []
     mentions = _backlinks(missions, descriptions, texts)
     for slug, mission in missions.items():
@@ -317,8 +354,9 @@ def _mission_nodes(missions, descriptions, texts: tuple[TextNode, ...], sources)
         keys = _cited(body) + list(mission.data.sources)
         backlinks = mentions[slug]
         window = window_of(mission.data.launch.date.as_date())
+        citations = _citations(keys, sources)
         nodes.append(
-            MissionNode(mission, body, f"missions/{slug}/", window, _citations(keys, sources), tuple(backlinks))
+            MissionNode(mission, body, f"missions/{slug}/", window, citations, tuple(backlinks), dater.mission(mission))
         )
     return tuple(nodes)
 
@@ -367,7 +405,7 @@ def _source_users(texts: tuple[TextNode, ...], missions: tuple[MissionNode, ...]
 
 
 def _outputs(chapters, pages, missions) -> tuple[str, ...]:
-    fixed = ["index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml"]
+    fixed = ["index.html", "404.html", "sitemap.xml", "robots.txt", "_headers"] + [s.output for s in SERIES]
     fixed += [f"{name}/index.html" for name in ("chapters", "missions", "timeline", "sources", "search")]
     nodes = [n.url + "index.html" for n in chapters + pages + missions]
     return tuple(sorted(fixed + nodes))

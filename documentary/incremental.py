@@ -15,15 +15,17 @@ import dataclasses
 import functools
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from jinja2 import nodes
 
+from .assets import published_names
 from .cache import BodyCache
 from .errors import BuildFailed, error
+from .feeds import SERIES
 from .graph import Site
 from .load import list_static
 from .markdown import Doc
@@ -58,6 +60,10 @@ class Snapshot:
     inputs: dict[str, tuple]  # output -> its context inputs (see page_inputs)
     content: dict[str, Stat]  # content file -> its stat when it was read
     static: dict[str, Stat]  # static file -> its stat when it was copied
+    assets: Mapping[str, str]  # static file -> the name it is published under (fingerprinted CSS and JS)
+
+    def published(self) -> set[str]:
+        return {self.assets.get(name, name) for name in self.static}
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,15 +96,19 @@ def rebuild(
     prepared = _prepared(options, previous, content, static, touched, progress, cache)
     env, templates, changed = _templates(options.templates, previous)
     started = time.perf_counter()
-    renderer = Renderer(prepared.site, prepared.md, options.templates, env)
+    assets = published_names(options.static, sorted(static))
+    renderer = Renderer(prepared.site, prepared.md, options.templates, env, assets)
     jobs = {output: template for output, (template, _) in renderer.jobs().items()}
     inputs = page_inputs(prepared.site)
     inputs = {output: inputs.get(output, ()) for output in jobs}
-    pages = renderer.render(sorted(stale(previous, prepared.site, jobs, inputs, templates, changed)))
+    todo = stale(previous, prepared.site, jobs, inputs, templates, changed)
+    if previous and assets != previous.assets:
+        todo = set(jobs)  # every page names the stylesheet and scripts by their fingerprinted names
+    pages = renderer.render(sorted(todo))
     if renderer.errors:
         raise BuildFailed(renderer.errors)
     progress("render", len(pages), time.perf_counter() - started)
-    snapshot = Snapshot(prepared, env, templates, inputs, content, static)
+    snapshot = Snapshot(prepared, env, templates, inputs, content, static, assets)
     copies = _copies(previous, static, _under(options.static, touched))
     return Update(snapshot, pages, copies, _removed(previous, snapshot), previous is None)
 
@@ -292,6 +302,11 @@ def page_inputs(site: Site) -> dict[str, tuple]:
     printed = _printer(site)
     windows = {w.index: w for w in site.windows}
     inputs: dict[str, tuple] = {}
+    # Built in Python from the nodes, not read by their templates: every chapter and mission, every date.
+    feeds = (site.chapters, site.missions)
+    for series in SERIES:
+        inputs[series.output] = feeds
+    inputs["sitemap.xml"] = tuple(node.dates for node in site.chapters + site.pages + site.missions)
     for node in site.chapters + site.pages:
         inputs[node.url + "index.html"] = (node, printed(node.body))
     order = site.missions
@@ -358,19 +373,20 @@ def _copies(previous: Snapshot | None, static: dict[str, Stat], touched: set[str
 def _removed(previous: Snapshot | None, snapshot: Snapshot) -> tuple[str, ...]:
     if previous is None:
         return ()
-    before = previous.inputs.keys() | previous.static.keys()
-    return tuple(sorted(before - snapshot.inputs.keys() - snapshot.static.keys()))
+    before = previous.inputs.keys() | previous.published()
+    return tuple(sorted(before - snapshot.inputs.keys() - snapshot.published()))
 
 
 def apply(update: Update, out: Path, static_dir: Path) -> tuple[list[str], list[str]]:
     """Write an update into the served folder: only files whose bytes changed. Returns (written, removed)."""
     out.mkdir(parents=True, exist_ok=True)
-    expected = update.snapshot.inputs.keys() | update.snapshot.static.keys()
+    expected = update.snapshot.inputs.keys() | update.snapshot.published()
     removed = _strays(out, expected) if update.full else list(update.removed)
     for name in removed:
         _remove(out, name)
     written = sync(update.pages, out)
-    written += sync({name: (static_dir / name).read_bytes() for name in update.static}, out)
+    assets = update.snapshot.assets
+    written += sync({assets.get(name, name): (static_dir / name).read_bytes() for name in update.static}, out)
     if not (out / MARKER).is_file():
         (out / MARKER).write_bytes(MARKER_TEXT)
     return written, removed

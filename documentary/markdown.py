@@ -67,7 +67,8 @@ class Resolver(Protocol):
 
 
 def make_parser(allow_html: bool = False) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    # xhtmlOut off: HTML void elements without the trailing slash (<br>, <hr>), as the Nu checker prefers
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False, "xhtmlOut": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(deflist_plugin)
     md.use(attrs_plugin, allowed=["id", "class"]).use(attrs_block_plugin, allowed=["id", "class"])
@@ -79,6 +80,7 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("footnote_caption", _render_footnote_caption)
     md.add_render_rule("fence", _render_fence)
+    md.add_render_rule("footnote_block_open", _render_footnote_block_open)
     return md
 
 
@@ -245,6 +247,19 @@ def note_letter(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("a") + rest) + letters
     return letters
+
+
+NOTES_HEADING_ID = "footnotes-heading"
+
+
+def _render_footnote_block_open(renderer, tokens, idx, options, env) -> str:
+    """The notes are a section of the page, so they get a heading (the plugin's own markup has none)."""
+    return (
+        '<hr class="footnotes-sep">\n'
+        f'<section class="footnotes" aria-labelledby="{NOTES_HEADING_ID}">\n'
+        f'<h2 id="{NOTES_HEADING_ID}" class="footnotes-heading">Notes</h2>\n'
+        '<ol class="footnotes-list">\n'
+    )
 
 
 def _render_footnote_caption(renderer, tokens, idx, options, env) -> str:

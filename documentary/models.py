@@ -80,7 +80,7 @@ class SiteConfig(Model):
     base_url: Annotated[str, AfterValidator(normalise_base_url)]
     author: Text
     licence: Text
-    updated: Day
+    updated: Day | None = None  # the site's date; by default the newest page date
     allow_html: bool = False
 
 
@@ -133,16 +133,22 @@ class Mission(Model):
     description: str = ""
     unconfirmed: tuple[Text, ...] = ()
     sources: tuple[Slug, ...] = ()
+    published: Day | None = None  # this page's dates; by default from git (documentary.dating)
+    updated: Day | None = None
 
 
 class ChapterMeta(Model):
     title: Text
     summary: Text
+    published: Day | None = None  # this page's dates; by default from git (documentary.dating)
+    updated: Day | None = None
 
 
 class PageMeta(Model):
     title: Text
     summary: str = ""
+    published: Day | None = None
+    updated: Day | None = None
 
 
 class SourceEntry(Model):
@@ -219,7 +225,7 @@ def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
 
 def _stand_in_site() -> SiteConfig:
     fields = dict.fromkeys(("title", "description", "author", "licence"), "(site.yaml has errors)")
-    return SiteConfig.model_construct(**fields, base_url="https://example.invalid/", updated=PartialDate(1970, 1, 1))
+    return SiteConfig.model_construct(**fields, base_url="https://example.invalid/", updated=None)
 
 
 def _chapter_order(doc: MarkdownDoc) -> tuple[int, str]:

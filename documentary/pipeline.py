@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 
 from markdown_it import MarkdownIt
 
+from .assets import published_names
 from .cache import BodyCache, cache_dir, compile_all
+from .dating import from_epoch
 from .errors import BuildFailed, ContentError, error
 from .graph import Site, build_graph
 from .load import display_path, list_static, load_content
@@ -17,6 +21,7 @@ from .markdown import make_parser
 from .models import normalise_base_url, validate
 from .parallel import paused_gc
 from .render import render_site
+from .revisions import read_revisions
 from .search import SearchUnavailable, index_site
 from .write import check_output_dir, write_site
 
@@ -33,6 +38,7 @@ class Options:
     search: bool = True
     workers: int = 0  # processes for parsing and rendering; 0: every core when the site is big enough
     cache: Path | None = None  # compiled-body cache folder; `build` defaults to <out>.cache
+    git_dates: bool = True  # date pages by their commits when the content folder is in a (full) git clone
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class Result:
     pages: dict[str, bytes]
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...] = field(default=())
+    assets: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # static name -> published
 
 
 def _quiet(stage: str, count: int, seconds: float) -> None:
@@ -77,7 +84,11 @@ def prepare(options: Options, progress: Progress = _quiet, cache: BodyCache | No
     static_files = list_static(options.static)
     md = make_parser(content.site.allow_html)
     parse_all = lambda jobs: compile_all(md, jobs, cache, options.workers)  # noqa: E731
-    site, graph_problems = build_graph(content, md, static_files, parse_all, display_path(options.static))
+    revisions = _revisions(options) if options.git_dates else {}
+    epoch = from_epoch(os.environ.get("SOURCE_DATE_EPOCH", ""))
+    site, graph_problems = build_graph(
+        content, md, static_files, parse_all, display_path(options.static), revisions, epoch
+    )
     problems += graph_problems
     progress("graph", len(site.outputs), _since(started))
     errors, warnings = _split(problems, options.strict)
@@ -91,11 +102,12 @@ def check(options: Options, progress: Progress = _quiet, cache: BodyCache | None
     """Run every stage but writing; raise BuildFailed with all problems found."""
     prepared = prepare(options, progress, cache)
     started = time.perf_counter()
-    pages, render_errors = render_site(prepared.site, prepared.md, options.templates, options.workers)
+    assets = published_names(options.static, prepared.static_files)
+    pages, render_errors = render_site(prepared.site, prepared.md, options.templates, options.workers, assets)
     if render_errors:
         raise BuildFailed(render_errors)
     progress("render", len(pages), _since(started))
-    return Result(prepared.site, pages, prepared.static_files, prepared.warnings)
+    return Result(prepared.site, pages, prepared.static_files, prepared.warnings, assets)
 
 
 def build(options: Options, out: Path, protected: list[Path], progress: Progress = _quiet) -> Result:
@@ -111,13 +123,18 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     if options.search:
         finish = lambda folder: _index(folder, result.site.config.language, progress)  # noqa: E731
     try:
-        write_site(result.pages, options.static, result.static_files, out, finish)
+        write_site(result.pages, options.static, result.static_files, out, finish, result.assets)
     except SearchUnavailable as exc:
         raise BuildFailed([error(str(out), 1, 1, str(exc))]) from None
     except OSError as exc:
         raise BuildFailed([error(str(out), 1, 1, f"cannot write the site: {exc.strerror or exc}")]) from None
     progress("write", len(result.pages) + len(result.static_files), _since(started))
     return result
+
+
+def _revisions(options: Options) -> dict:
+    """Git's dates by file path as problems name it (content/chapters/01-origins.md), as the graph looks them up."""
+    return {display_path(options.content / name): rev for name, rev in read_revisions(options.content).items()}
 
 
 def _index(folder: Path, language: str, progress: Progress) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import traceback
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,13 +14,18 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from . import charts, facts, flightpath
+from . import charts, facts, flightpath, structured
+from .assets import immutable
 from .bodies import render_body
 from .dates import PartialDate, time_tag
+from .dating import Dates, day, human_day, newest, og_locale, stamp
 from .errors import ContentError, error
+from .feeds import EPOCH_STAMP, SERIES, Entry, Feed, Series, absolutise, select
 from .graph import Citation, MissionNode, Site, TextNode, Window
+from .headers import content_security_policy
 from .markdown import Doc
 from .parallel import map_slices, workers_for
+from .structured import Crumb
 
 OUTCOME_LABELS = {"success": "Success", "partial": "Partial success", "failure": "Failure"}
 # Headings of the sources page, one per kind in models.SOURCE_KINDS; None is a source with no kind.
@@ -45,6 +49,9 @@ PROGRAM_LABELS = {
     "japan": "Japan",
     "uae": "United Arab Emirates",
 }
+SECTIONS = {"chapters/": "Chapters", "missions/": "Missions", "timeline/": "Timeline", "sources/": "Sources"}
+SEARCH_TITLE = "Search"
+NOT_FOUND_TITLE = "Page not found"
 
 
 @dataclass(frozen=True)
@@ -114,11 +121,8 @@ def format_fact(found: object, path: str) -> Markup:
 
 
 def updated_stamp(site: Site) -> str:
-    """The feed's date: SOURCE_DATE_EPOCH when set, else site.yaml's `updated`, never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{site.config.updated.iso}T00:00:00Z"
+    """The site's date (see graph.Site.updated); 1970-01-01 only when nothing at all is dated."""
+    return stamp(site.updated) if site.updated else EPOCH_STAMP
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
@@ -134,10 +138,14 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["date"] = time_tag
     env.filters["coord_lat"] = lambda v: facts.coordinate(v, "N", "S")
     env.filters["coord_lon"] = lambda v: facts.coordinate(v, "E", "W")
+    env.filters["day"] = day
+    env.filters["human_day"] = human_day
     env.globals.update(
         outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS, charts=charts, flightpath=flightpath
     )
     env.globals["source_kind_labels"] = SOURCE_KIND_LABELS
+    policy, header = Markup(content_security_policy()), Markup(content_security_policy(header=True))
+    env.globals.update(sections=SECTIONS, csp=policy, csp_header=header)
     return env
 
 
@@ -162,7 +170,14 @@ def _template_path(templates: Path, name: str) -> str:
 
 
 class Renderer:
-    def __init__(self, site: Site, md: MarkdownIt, templates: Path, env: jinja2.Environment | None = None):
+    def __init__(
+        self,
+        site: Site,
+        md: MarkdownIt,
+        templates: Path,
+        env: jinja2.Environment | None = None,
+        assets: Mapping[str, str] | None = None,
+    ):
         self.site = site
         self.md = md
         self.templates = templates
@@ -170,6 +185,12 @@ class Renderer:
         self.urls = Urls(site.config.base_url)
         self.errors: list[ContentError] = []
         self.updated = updated_stamp(site)
+        self.assets = assets or {}  # static source name -> published (fingerprinted) name
+        self.language = site.config.language
+
+    def asset(self, name: str) -> str:
+        """The URL path of a static file by its source name; a name the static folder lacks is kept as is."""
+        return self.urls.path(self.assets.get(name, name))
 
     def markdown(self, doc: Doc | None, citations: tuple[Citation, ...]) -> Markup:
         if doc is None:
@@ -179,7 +200,13 @@ class Renderer:
     def page(self, output: str, template: str, **context) -> tuple[str, bytes] | None:
         try:
             html = self.env.get_template(template).render(
-                site=self.site, urls=self.urls, output=output, updated=self.updated, **context
+                site=self.site,
+                urls=self.urls,
+                output=output,
+                updated=self.updated,
+                asset=self.asset,
+                og_locale=og_locale(self.language),
+                **context,
             )
         except jinja2.TemplateSyntaxError as exc:
             self.errors.append(
@@ -211,11 +238,15 @@ class Renderer:
             "timeline/index.html": "timeline.html",
             "sources/index.html": "sources.html",
             "search/index.html": "search.html",
-            "sitemap.xml": "sitemap.xml",
-            "robots.txt": "robots.txt",
-            "feed.xml": "feed.xml",
         }
-        jobs: dict[str, tuple[str, Callable[[], dict]]] = {out: (tpl, dict) for out, tpl in fixed.items()}
+        jobs: dict[str, tuple[str, Callable[[], dict]]] = {
+            out: (tpl, partial(self.fixed_context, out)) for out, tpl in fixed.items()
+        }
+        jobs["sitemap.xml"] = ("sitemap.xml", self.sitemap_context)
+        jobs["robots.txt"] = ("robots.txt", dict)
+        jobs["_headers"] = ("headers.txt", self.headers_context)
+        for series in SERIES:
+            jobs[series.output] = ("feed.xml", partial(self.feed_context, series))
         for c in site.chapters:
             jobs[c.url + "index.html"] = ("chapter.html", partial(self.chapter_context, c))
         for p in site.pages:
@@ -236,7 +267,94 @@ class Renderer:
         return pages
 
     def text_context(self, node: TextNode) -> dict:
-        return {"node": node, "body": self.markdown(node.body, node.citations)}
+        output = node.url + "index.html"
+        url = self.urls.canonical(output)
+        data = structured.text_page(self.site.config, node, url, self.language)
+        return {
+            "node": node,
+            "body": self.markdown(node.body, node.citations),
+            **self.seo(output, node.title, node.dates, data),
+        }
+
+    def seo(self, output: str, title: str | None, dates: Dates | None = None, *nodes: dict) -> dict:
+        """What every page's head and breadcrumb need: the trail, the JSON-LD, the page's own dates."""
+        trail = self.trail(output, title)
+        data = structured.document(*nodes, structured.breadcrumbs(trail))
+        return {"trail": trail, "structured_data": data, "page_dates": dates}
+
+    def trail(self, output: str, title: str | None) -> tuple[Crumb, ...]:
+        """Home, then the section (Chapters, Missions, ...), then the page itself."""
+        home = Crumb(self.site.config.title, self.urls.absolute(), self.urls.path())
+        if output == "index.html":
+            return (home,)
+        if output == "404.html":
+            return (home, Crumb(NOT_FOUND_TITLE, None, None))
+        crumbs = [home]
+        section = output.split("/", 1)[0] + "/"
+        if section in SECTIONS and output != section + "index.html":
+            crumbs.append(Crumb(SECTIONS[section], self.urls.absolute(section), self.urls.path(section)))
+        name = title or SECTIONS.get(section) or SEARCH_TITLE
+        crumbs.append(Crumb(name, self.urls.canonical(output), self.urls.path(output.removesuffix("index.html"))))
+        return tuple(crumbs)
+
+    def fixed_context(self, output: str) -> dict:
+        if output == "index.html":
+            search = self.urls.absolute("search/") if "search/index.html" in self.site.outputs else None
+            site_node = structured.website(self.site.config, search, self.language)
+            return self.seo(output, None, None, site_node)
+        return self.seo(output, None)
+
+    def lastmod(self) -> dict[str, str]:
+        """Each page's last change for the sitemap: its own date, or the newest of the pages it lists."""
+        site = self.site
+        nodes = {n.url + "index.html": n.dates for n in site.chapters + site.pages + site.missions}
+        out = {name: dates.updated_iso for name, dates in nodes.items() if dates}
+        lists = {
+            "chapters/index.html": newest(c.dates for c in site.chapters),
+            "missions/index.html": newest(m.dates for m in site.missions),
+            "timeline/index.html": newest(m.dates for m in site.missions),
+        }
+        out.update({name: stamp(moment) for name, moment in lists.items() if moment})
+        for name in site.outputs:
+            if name.endswith("index.html") and name not in nodes and name not in out and site.updated:
+                out[name] = stamp(site.updated)
+        return out
+
+    def sitemap_context(self) -> dict:
+        return {"lastmod": self.lastmod()}
+
+    def headers_context(self) -> dict:
+        return {"immutable": [self.urls.path(name) for name in immutable(self.assets)]}
+
+    @cached_property
+    def _candidates(self) -> dict[str, tuple[Entry, TextNode | MissionNode]]:
+        """Every chapter and mission as a feed entry without its HTML (rendered only for the entries chosen)."""
+        found = {}
+        for c in self.site.chapters:
+            url = self.urls.canonical(c.url)
+            found[url] = (Entry("chapter", c.title, url, c.doc.meta.summary, "", c.dates), c)
+        for m in self.site.missions:
+            url = self.urls.canonical(m.url)
+            found[url] = (Entry("mission", m.data.name, url, m.data.summary, "", m.dates), m)
+        return found
+
+    def _content(self, entry: Entry, node: TextNode | MissionNode) -> Entry:
+        """The entry with its page's full content, every URL absolute."""
+        if isinstance(node, MissionNode):
+            body = absolutise(str(self.markdown(node.description, node.citations)), entry.url)
+            html = f"<p>{escape(node.data.summary)}</p>\n{body}"
+        else:
+            html = absolutise(str(self.markdown(node.body, node.citations)), entry.url)
+        return replace(entry, html=html)
+
+    def feed_context(self, series: Series) -> dict:
+        title = self.site.config.title + (f": {series.label}" if series.label else "")
+        home = self.urls.absolute(series.output.removesuffix("feed.xml"))
+        candidates = self._candidates
+        chosen = select([entry for entry, _ in candidates.values()], series)
+        entries = tuple(self._content(entry, candidates[entry.url][1]) for entry in chosen)
+        feed = Feed(series, title, self.urls.absolute(series.output), home, self.language, entries, self.updated)
+        return {"feed": feed}
 
     @cached_property
     def _chapter_numbers(self) -> dict[str, int]:
@@ -257,7 +375,10 @@ class Renderer:
     def mission_context(self, mission: MissionNode) -> dict:
         order = self.site.missions
         index = self._mission_positions[mission.slug]  # tuple.index would make the site quadratic
+        output = mission.url + "index.html"
+        data = structured.mission_page(self.site.config, mission, self.urls.canonical(output), self.language)
         return {
+            **self.seo(output, mission.data.name, mission.dates, *data),
             "node": mission,
             "body": self.markdown(mission.description, mission.citations),
             "window": self._windows[mission.window],
@@ -267,14 +388,14 @@ class Renderer:
 
 
 def render_site(
-    site: Site, md: MarkdownIt, templates: Path, workers: int = 1
+    site: Site, md: MarkdownIt, templates: Path, workers: int = 1, assets: Mapping[str, str] | None = None
 ) -> tuple[dict[str, bytes], list[ContentError]]:
     """Every page, in output order; `workers` processes share the pages (0: every core if the site is big)."""
     env = make_environment(templates)
     errors = compile_templates(env, templates)
     if errors:
         return {}, errors
-    renderer = Renderer(site, md, templates, env)
+    renderer = Renderer(site, md, templates, env, assets)
     outputs = sorted(renderer.jobs())
     task = partial(_render_slice, renderer)
     pages: dict[str, bytes] = {}

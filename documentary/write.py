@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .errors import UsageError
@@ -44,13 +44,17 @@ def write_site(
     static_files: tuple[str, ...],
     out: Path,
     finish: Callable[[Path], None] | None = None,
+    published: Mapping[str, str] | None = None,
 ) -> None:
-    """Write everything into a new sibling folder, run `finish` on it, then swap it in."""
+    """Write everything into a new sibling folder, run `finish` on it, then swap it in.
+
+    `published` maps a static file's name to the name it is written under (fingerprinted CSS and JS).
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        fill(new, pages, static_dir, static_files)
+        fill(new, pages, static_dir, static_files, published)
         if finish:
             finish(new)
         _swap(new, out)
@@ -59,9 +63,15 @@ def write_site(
         raise
 
 
-def fill(folder: Path, pages: dict[str, bytes], static_dir: Path, static_files: tuple[str, ...]) -> None:
+def fill(
+    folder: Path,
+    pages: dict[str, bytes],
+    static_dir: Path,
+    static_files: tuple[str, ...],
+    published: Mapping[str, str] | None = None,
+) -> None:
     for name in static_files:
-        target = folder / name
+        target = folder / (published or {}).get(name, name)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(static_dir / name, target)
     for name, data in sorted(pages.items()):

@@ -13,7 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 FIXTURE_SITE = FIXTURES / "site"
-CHROMIUM = Path("/usr/bin/chromium")
+# CHROMIUM_PATH names the browser (CI sets it to the Chromium `playwright install` fetched); else Debian's.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -35,7 +36,7 @@ def skip_or_fail(reason: str) -> None:
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
     if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} is missing: apt-get install chromium")
+        skip_or_fail(f"{CHROMIUM} is missing: apt-get install chromium, or set CHROMIUM_PATH to a Chromium")
     return CHROMIUM
 
 
@@ -101,3 +102,16 @@ def write_tree(tmp_path: Path):
         return root
 
     return write
+
+
+PUBLISHED_BASE_URL = "https://example.org/soviet-mars/"
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """The real documentary, built once under a sub-path with --strict, for the tests of what it publishes."""
+    out = tmp_path_factory.mktemp("published") / "site"
+    args = ["build", "--out", str(out), "--no-search", "--strict", "-q", "--base-url", PUBLISHED_BASE_URL]
+    result = run_cli(args, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return out

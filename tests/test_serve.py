@@ -171,10 +171,21 @@ def test_a_chapter_edit_renders_its_page_its_lists_and_not_the_other_chapters(pr
 
 def test_a_static_edit_renders_nothing_and_copies_one_file(project: Path, tmp_path: Path):
     live = Live(project, tmp_path / "live")
-    update = live.step(edit(project / "static/css/site.css", "", "/* new */\n"))
+    update = live.step(edit(project / "static/img/favicon.svg", "", "<!-- new -->\n"))
     assert update.pages == {}
-    assert update.static == ("css/site.css",)
-    assert (live.out / "css/site.css").read_bytes().startswith(b"/* new */")
+    assert update.static == ("img/favicon.svg",)
+    assert (live.out / "img/favicon.svg").read_bytes().startswith(b"<!-- new -->")
+
+
+def test_a_stylesheet_edit_renames_it_and_renders_every_page_that_names_it(project: Path, tmp_path: Path):
+    live = Live(project, tmp_path / "live")
+    [old] = [p.name for p in (live.out / "css").glob("site.*.css")]
+    update = live.step(edit(project / "static/css/site.css", "", "/* new */\n"))
+    [new] = [p.name for p in (live.out / "css").glob("site.*.css")]  # the old name is removed
+    assert new != old and (live.out / "css" / new).read_bytes().startswith(b"/* new */")
+    html = [name for name in update.pages if name.endswith(".html")]
+    assert len(html) == len(list(live.out.rglob("*.html")))
+    assert all(f"/css/{new}".encode() in update.pages[name] for name in html)
 
 
 def test_a_template_edit_renders_the_pages_that_use_it(project: Path, tmp_path: Path):

@@ -2,8 +2,8 @@
 
 The site is built once per session with search (so Pagefind runs), served by a small threaded
 stdlib server under /soviet-mars/ only (404 elsewhere, like a GitHub Pages project site), and
-opened in Debian's chromium. Without /usr/bin/chromium these tests skip, unless REQUIRE_BROWSER=1
-(CI), where a missing browser is a failure.
+opened in Chromium: the one CHROMIUM_PATH names, else Debian's /usr/bin/chromium. Without it these tests
+skip, unless REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
 """
 
 from __future__ import annotations

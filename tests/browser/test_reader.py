@@ -141,6 +141,26 @@ def test_no_console_error_on_any_page(crawl):
     assert len(crawl.pages) >= 44
 
 
+RECORD_VIOLATIONS = """window.__violations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));"""
+READ_JSON_LD = """() => Array.from(document.querySelectorAll('script[type="application/ld+json"]'),
+  (s) => JSON.parse(s.textContent)['@graph'].map((n) => n['@type']))"""
+INLINE_SCRIPT = "() => { const s = document.createElement('script'); s.textContent = '1'; document.head.append(s); }"
+
+
+def test_json_ld_is_data_the_content_security_policy_lets_through(page, served, watch):
+    page.add_init_script(RECORD_VIOLATIONS)
+    for path, kind in (("", "WebSite"), ("missions/mars-3/", "Event"), ("chapters/mars-2-and-3/", "Article")):
+        page.goto(served.url(path), wait_until="load")
+        [types] = page.evaluate(READ_JSON_LD)
+        assert kind in types and "BreadcrumbList" in types, path
+        assert page.evaluate("window.__violations") == [], path
+    assert watch.console_errors == []
+    page.evaluate(INLINE_SCRIPT)  # the canary: a real inline script is refused, and the listener hears it
+    page.wait_for_function("window.__violations.length > 0")
+    assert page.evaluate("window.__violations") == ["script-src-elem"]
+
+
 def test_no_request_leaves_the_site(crawl):
     assert crawl.watch.foreign_requests == []
     assert crawl.watch.failed == []
@@ -358,7 +378,8 @@ def test_the_largest_chapter_weighs_at_most_100_kb_of_html_css_and_js(page, serv
     page.goto(served.url(largest), wait_until="networkidle")
     kinds = ("document", "stylesheet", "script")
     loaded = {r.url: len(r.body()) for r in responses if r.request.resource_type in kinds}
-    assert sorted(urlsplit(url).path.rsplit("/", 1)[-1] for url in loaded) == ["", "site.css", "site.js", "theme.js"]
+    names = sorted(re.sub(r"\.[0-9a-f]{8}\.", ".", urlsplit(url).path.rsplit("/", 1)[-1]) for url in loaded)
+    assert names == ["", "site.css", "site.js", "theme.js"]  # fingerprinted: site.<hash>.css
     total = sum(loaded.values())
     print(f"\n{largest}: {total} bytes of HTML, CSS and JS ({loaded})")
     assert total <= 100_000

@@ -79,7 +79,7 @@ def templates(tmp_path):
         ):
             (folder / f"{name}.html").parent.mkdir(parents=True, exist_ok=True)
             (folder / f"{name}.html").write_text("ok {{ output }}\n")
-        for name in ("sitemap.xml", "robots.txt", "feed.xml"):
+        for name in ("sitemap.xml", "robots.txt", "feed.xml", "headers.txt"):
             (folder / name).write_text("ok\n")
         for name, text in files.items():
             (folder / name).write_text(text)
