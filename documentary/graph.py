@@ -21,7 +21,7 @@ from .models import Content, MissionDoc, SiteConfig, SourceEntry, TextDoc
 
 SYNODIC_DAYS = 779.94
 WINDOW_EPOCH = dt.date(2020, 7, 30)
-RESERVED = {"chapters", "missions", "timeline", "sources", "search", "404", "pagefind", "css", "js", "img"}
+RESERVED = {"chapters", "missions", "timeline", "sources", "credits", "search", "404", "pagefind", "css", "js", "img"}
 WORDS_PER_MINUTE = 220
 PLACEHOLDER = re.compile(r"\bTODO\b")
 PLACEHOLDER_MESSAGE = "TODO placeholder: replace it before publishing"
@@ -344,7 +344,7 @@ def _source_users(texts: tuple[TextNode, ...], missions: tuple[MissionNode, ...]
 
 def _outputs(chapters, pages, missions) -> tuple[str, ...]:
     fixed = ["index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml"]
-    fixed += [f"{name}/index.html" for name in ("chapters", "missions", "timeline", "sources", "search")]
+    fixed += [f"{name}/index.html" for name in ("chapters", "missions", "timeline", "sources", "credits", "search")]
     nodes = [n.url + "index.html" for n in chapters + pages + missions]
     return tuple(sorted(fixed + nodes))
 

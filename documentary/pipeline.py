@@ -9,8 +9,10 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from . import cards
 from .cache import BodyCache, cache_dir, compile_all
 from .errors import BuildFailed, ContentError, error
+from .gallery import Gallery, ImageCache, gather, produce
 from .graph import Site, build_graph
 from .load import display_path, list_static, load_content
 from .markdown import make_parser
@@ -41,6 +43,7 @@ class Result:
     pages: dict[str, bytes]
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...] = field(default=())
+    gallery: Gallery = field(default=Gallery())
 
 
 def _quiet(stage: str, count: int, seconds: float) -> None:
@@ -55,13 +58,18 @@ class Prepared:
     md: MarkdownIt
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...]
+    gallery: Gallery = field(default=Gallery())
+    palette: cards.Palette = field(default=cards.Palette())
 
 
 @paused_gc()  # the dev server calls prepare directly: its rebuilds parse faster this way too
-def prepare(options: Options, progress: Progress = _quiet, cache: BodyCache | None = None) -> Prepared:
-    """Load, validate and link the content; raise BuildFailed with all problems found.
+def prepare(
+    options: Options, progress: Progress = _quiet, cache: BodyCache | None = None, images: ImageCache | None = None
+) -> Prepared:
+    """Load, validate and link the content, then find and check its images; raise BuildFailed with all problems.
 
     Bodies found in `cache` are not parsed again; keep one BodyCache across rebuilds to skip the disk too.
+    Images whose header `images` remembers (by path, size and time) are not read again.
     """
     started = time.perf_counter()
     raw = load_content(options.content)
@@ -80,38 +88,73 @@ def prepare(options: Options, progress: Progress = _quiet, cache: BodyCache | No
     site, graph_problems = build_graph(content, md, static_files, parse_all, display_path(options.static))
     problems += graph_problems
     progress("graph", len(site.outputs), _since(started))
+    started = time.perf_counter()
+    gallery, image_problems = gather(site, options.content, images or ImageCache())
+    problems += image_problems
+    progress("images", len(gallery.photos), _since(started))
     errors, warnings = _split(problems, options.strict)
     if errors:
         raise BuildFailed(errors)
-    return Prepared(site, md, static_files, tuple(warnings))
+    return Prepared(site, md, static_files, tuple(warnings), gallery, _palette(options.static))
+
+
+def _palette(static: Path) -> cards.Palette:
+    """The share cards' colours come from the site's stylesheet, when it has one."""
+    try:
+        return cards.palette((static / "css" / "site.css").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return cards.Palette()
 
 
 @paused_gc()
-def check(options: Options, progress: Progress = _quiet, cache: BodyCache | None = None) -> Result:
+def check(
+    options: Options,
+    progress: Progress = _quiet,
+    cache: BodyCache | None = None,
+    images: ImageCache | None = None,
+    known_cards: dict[str, bytes] | None = None,
+) -> Result:
     """Run every stage but writing; raise BuildFailed with all problems found."""
-    prepared = prepare(options, progress, cache)
+    prepared = prepare(options, progress, cache, images)
     started = time.perf_counter()
-    pages, render_errors = render_site(prepared.site, prepared.md, options.templates, options.workers)
+    pages, render_errors = render_site(
+        prepared.site,
+        prepared.md,
+        options.templates,
+        options.workers,
+        prepared.gallery,
+        prepared.palette,
+        known_cards,
+    )
     if render_errors:
         raise BuildFailed(render_errors)
     progress("render", len(pages), _since(started))
-    return Result(prepared.site, pages, prepared.static_files, prepared.warnings)
+    return Result(prepared.site, pages, prepared.static_files, prepared.warnings, prepared.gallery)
 
 
 def build(options: Options, out: Path, protected: list[Path], progress: Progress = _quiet) -> Result:
     """Check, then write the site to `out` (and index it for search) without losing the old one."""
     check_output_dir(out, protected, sources=(options.content, options.templates, options.static))
-    cache = BodyCache.open(options.cache or cache_dir(out))
+    folder = options.cache or cache_dir(out)
+    cache, images = BodyCache.open(folder), ImageCache.open(folder / "img")
+    known_cards = cards.load_cache(folder / "cards")
     try:
-        result = check(options, progress, cache)
+        result = check(options, progress, cache, images, known_cards)
     finally:
         cache.save()  # entries are keyed by their input, so even a failed build's are good next time
+        images.save()
+    cards.save_cache(folder / "cards", result.pages, known_cards)
+    started = time.perf_counter()
+    files, image_errors = produce(result.gallery, images, options.workers)
+    if image_errors:
+        raise BuildFailed(image_errors)
+    progress("encode", len(files), _since(started))
     started = time.perf_counter()
     finish = None
     if options.search:
         finish = lambda folder: _index(folder, result.site.config.language, progress)  # noqa: E731
     try:
-        write_site(result.pages, options.static, result.static_files, out, finish)
+        write_site(result.pages, options.static, result.static_files, out, finish, files)
     except SearchUnavailable as exc:
         raise BuildFailed([error(str(out), 1, 1, str(exc))]) from None
     except OSError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -15,15 +15,24 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from . import charts, facts
+from . import cards, charts, facts, figures
 from .bodies import render_body
 from .dates import PartialDate
 from .errors import ContentError, error
+from .gallery import Gallery, Photo
 from .graph import Citation, MissionNode, Site, TextNode, Window
 from .markdown import Doc
 from .parallel import map_slices, workers_for
 
 OUTCOME_LABELS = {"success": "Success", "partial": "Partial success", "failure": "Failure"}
+KIND_LABELS = {  # a page's kind (its template's `kind` block) as its share card names it
+    "home": "Documentary",
+    "chapter": "Chapter",
+    "mission": "Mission",
+    "timeline": "Timeline",
+    "search": "Search",
+    "page": "Page",
+}
 PROGRAM_LABELS = {
     "soviet": "Soviet Union",
     "russia": "Russia",
@@ -65,12 +74,31 @@ def time_tag(date: PartialDate, time: str | None = None) -> Markup:
 
 
 class PageResolver:
-    """Turns [[...]] and [@...] into HTML for one page, with that page's citation numbers."""
+    """Turns [[...]], [@...] and images into HTML for one body, with its page's citation numbers.
 
-    def __init__(self, site: Site, urls: Urls, citations: tuple[Citation, ...]):
+    `photos` are the pictures its file names, by src; `top`: the body starts the page, so an image
+    leading it is fetched first.
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        urls: Urls,
+        citations: tuple[Citation, ...],
+        photos: Mapping[str, Photo] | None = None,
+        top: bool = False,
+    ):
         self.site = site
         self.urls = urls
         self.numbers = {c.key: c.number for c in citations}
+        self.photos = photos or {}
+        self.top = top
+
+    def image(self, src: str, alt: str, caption: str, alone: bool, lead: bool) -> str:
+        photo, eager = self.photos[src], lead and self.top
+        if alone:
+            return figures.figure(photo, self.urls.path, alt, caption, eager)
+        return figures.picture(photo, self.urls.path, alt, eager)
 
     def wikilink(self, kind: str, target: str, detail: str | None) -> str:
         if kind == "count":
@@ -124,7 +152,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["date"] = time_tag
     env.filters["coord_lat"] = lambda v: facts.coordinate(v, "N", "S")
     env.filters["coord_lon"] = lambda v: facts.coordinate(v, "E", "W")
-    env.globals.update(outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS, charts=charts)
+    env.globals.update(outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS, charts=charts, figures=figures)
     return env
 
 
@@ -149,8 +177,21 @@ def _template_path(templates: Path, name: str) -> str:
 
 
 class Renderer:
-    def __init__(self, site: Site, md: MarkdownIt, templates: Path, env: jinja2.Environment | None = None):
+    def __init__(
+        self,
+        site: Site,
+        md: MarkdownIt,
+        templates: Path,
+        env: jinja2.Environment | None = None,
+        gallery: Gallery | None = None,
+        palette: cards.Palette = cards.Palette(),
+        known_cards: Mapping[str, bytes] | None = None,
+    ):
         self.site = site
+        self.gallery = gallery or Gallery()
+        self.palette = palette
+        self.known_cards = known_cards or {}  # name -> PNG, from the last build's cache
+        self.cards: dict[str, bytes] = {}  # the share cards of the pages rendered, by output name
         self.md = md
         self.templates = templates
         self.env = env or make_environment(templates)
@@ -158,15 +199,23 @@ class Renderer:
         self.errors: list[ContentError] = []
         self.updated = updated_stamp(site)
 
-    def markdown(self, doc: Doc | None, citations: tuple[Citation, ...]) -> Markup:
+    def markdown(self, doc: Doc | None, citations: tuple[Citation, ...], named_in: str, top: bool) -> Markup:
+        """`named_in`: the content file of the body (its images are relative to it); `top`: it starts the page."""
         if doc is None:
             return Markup("")
-        return Markup(render_body(self.md, doc, PageResolver(self.site, self.urls, citations)))
+        resolver = PageResolver(self.site, self.urls, citations, self.gallery.for_file(named_in), top)
+        return Markup(render_body(self.md, doc, resolver))
 
     def page(self, output: str, template: str, **context) -> tuple[str, bytes] | None:
         try:
             html = self.env.get_template(template).render(
-                site=self.site, urls=self.urls, output=output, updated=self.updated, **context
+                site=self.site,
+                urls=self.urls,
+                output=output,
+                updated=self.updated,
+                gallery=self.gallery,
+                share_card=self.share_card,
+                **context,
             )
         except jinja2.TemplateSyntaxError as exc:
             self.errors.append(
@@ -177,6 +226,13 @@ class Renderer:
             self.errors.append(self._template_error(exc, template))
             return None
         return output, html.encode("utf-8")
+
+    def share_card(self, title: str, kind: str) -> cards.Card:
+        """The card of a page (its PNG joins the outputs); drawn once per title and kind, or taken from the cache."""
+        card = cards.Card(title, KIND_LABELS.get(kind, "Page"), self.site.config.title, self.palette)
+        if card.name not in self.cards:
+            self.cards[card.name] = self.known_cards.get(card.name) or card.render()
+        return card
 
     def _template_error(self, exc: Exception, template: str) -> ContentError:
         where = (_template_path(self.templates, template), 1)
@@ -197,6 +253,7 @@ class Renderer:
             "missions/index.html": "missions.html",
             "timeline/index.html": "timeline.html",
             "sources/index.html": "sources.html",
+            "credits/index.html": "credits.html",
             "search/index.html": "search.html",
             "sitemap.xml": "sitemap.xml",
             "robots.txt": "robots.txt",
@@ -220,10 +277,10 @@ class Renderer:
             result = self.page(output, template, **context())
             if result:
                 pages[result[0]] = result[1]
-        return pages
+        return {**pages, **self.cards}
 
     def text_context(self, node: TextNode) -> dict:
-        return {"node": node, "body": self.markdown(node.body, node.citations)}
+        return {"node": node, "body": self.markdown(node.body, node.citations, node.doc.file.path, top=True)}
 
     @cached_property
     def _chapter_numbers(self) -> dict[str, int]:
@@ -244,24 +301,42 @@ class Renderer:
     def mission_context(self, mission: MissionNode) -> dict:
         order = self.site.missions
         index = self._mission_positions[mission.slug]  # tuple.index would make the site quadratic
+        path = mission.doc.doc.path
         return {
             "node": mission,
-            "body": self.markdown(mission.description, mission.citations),
+            "body": self.markdown(mission.description, mission.citations, path, top=False),
+            "lead_photo": self._lead_photo(mission),
             "window": self._windows[mission.window],
             "before": order[index - 1] if index else None,
             "after": order[index + 1] if index + 1 < len(order) else None,
         }
 
 
+    def _lead_photo(self, mission: MissionNode) -> Markup | None:
+        """A mission's `image:` block, at the top of its page."""
+        block = mission.data.image
+        if block is None:
+            return None
+        photo = self.gallery.for_file(mission.doc.doc.path)[block.file]
+        return figures.figure(photo, self.urls.path, block.alt, block.caption, eager=True, kind="photo lead-photo")
+
+
 def render_site(
-    site: Site, md: MarkdownIt, templates: Path, workers: int = 1
+    site: Site,
+    md: MarkdownIt,
+    templates: Path,
+    workers: int = 1,
+    gallery: Gallery | None = None,
+    palette: cards.Palette = cards.Palette(),
+    known_cards: Mapping[str, bytes] | None = None,
 ) -> tuple[dict[str, bytes], list[ContentError]]:
-    """Every page, in output order; `workers` processes share the pages (0: every core if the site is big)."""
+    """Every page and its share card, in output order; `workers` processes share the pages (0: every core if
+    the site is big). `known_cards` are cards already drawn, by output name."""
     env = make_environment(templates)
     errors = compile_templates(env, templates)
     if errors:
         return {}, errors
-    renderer = Renderer(site, md, templates, env)
+    renderer = Renderer(site, md, templates, env, gallery, palette, known_cards)
     outputs = sorted(renderer.jobs())
     task = partial(_render_slice, renderer)
     pages: dict[str, bytes] = {}

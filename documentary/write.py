@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .errors import UsageError
@@ -44,13 +44,19 @@ def write_site(
     static_files: tuple[str, ...],
     out: Path,
     finish: Callable[[Path], None] | None = None,
+    files: Mapping[str, Path] | None = None,
 ) -> None:
-    """Write everything into a new sibling folder, run `finish` on it, then swap it in."""
+    """Write everything into a new sibling folder, run `finish` on it, then swap it in.
+
+    `files` are finished binary outputs that already exist on disk (encoded images in the cache), by
+    output name: linked or copied, never read into memory.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         fill(new, pages, static_dir, static_files)
+        place(new, files or {})
         if finish:
             finish(new)
         _swap(new, out)
@@ -69,6 +75,18 @@ def fill(folder: Path, pages: dict[str, bytes], static_dir: Path, static_files: 
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     (folder / MARKER).write_bytes(MARKER_TEXT)
+
+
+def place(folder: Path, files: Mapping[str, Path]) -> None:
+    """A hard link where the file system allows it (the cache's files are never changed in place, only
+    replaced), else a copy."""
+    for name, source in sorted(files.items()):
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
 
 
 def _swap(new: Path, out: Path) -> None:
