@@ -14,15 +14,22 @@ from .gallery import Photo
 from .images import Variant
 from .models import ImageCredit
 
-# The text column is 42rem wide from 46rem of viewport up; below, the page less its gutters.
-SIZES = "(min-width: 46rem) 42rem, calc(100vw - 2rem)"
+# The text column is 42rem wide from 46rem of viewport up; below, the page less its gutters. A picture is
+# shown at its own width when it is narrower (CSS only scales down).
+COLUMN = ("42rem", "calc(100vw - 2rem)")
 THUMBNAIL_SIZES = "8rem"
 
 Url = Callable[[str], str]
 
 
-def picture(photo: Photo, url: Url, alt: str, eager: bool = False, sizes: str = SIZES) -> Markup:
+def sizes_for(width: int) -> str:
+    wide, narrow = COLUMN
+    return f"(min-width: 46rem) min({width}px, {wide}), min({width}px, {narrow})"
+
+
+def picture(photo: Photo, url: Url, alt: str, eager: bool = False, sizes: str | None = None) -> Markup:
     pic = photo.picture
+    sizes = sizes or sizes_for(pic.width)
     loading = ' fetchpriority="high"' if eager else ' loading="lazy" decoding="async"'
     source = ""
     if pic.fallback:
