@@ -36,7 +36,15 @@ class Palette:
     rule: str = "#d8cebf"
 
 
-_VARIABLES = {"background": "bg", "surface": "surface", "text": "text", "muted": "muted", "accent": "link", "rule": "rule"}
+DEFAULT_PALETTE = Palette()
+_VARIABLES = {  # Palette field -> the stylesheet's custom property
+    "background": "bg",
+    "surface": "surface",
+    "text": "text",
+    "muted": "muted",
+    "accent": "link",
+    "rule": "rule",
+}
 
 
 def palette(css: str) -> Palette:
@@ -99,10 +107,10 @@ def render_card(
     centre = (margin + radius, foot_top + round(55 * unit))
     draw.ellipse((centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius), fill=colours.accent)
     site_font = _font(REGULAR, round(32 * unit))
-    draw.text((margin + 2 * radius + round(20 * unit), centre[1]), site, font=site_font, fill=colours.muted, anchor="lm")
+    site_at = (margin + 2 * radius + round(20 * unit), centre[1])
+    draw.text(site_at, site, font=site_font, fill=colours.muted, anchor="lm")
     buffer = io.BytesIO()
-    # 64 colours hold the flat fills and the antialiased type: half the bytes, and faster to compress
-    image.quantize(64, method=Image.Quantize.FASTOCTREE).save(buffer, "PNG")
+    image.save(buffer, "PNG")
     return buffer.getvalue()
 
 

@@ -142,7 +142,7 @@ def encode(data: bytes, picture: Picture) -> dict[str, bytes]:
             pixels = _srgb(ImageOps.exif_transpose(image))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise ImageProblem(f"is damaged and cannot be decoded ({_reason(exc)})") from None
-    fallback_format = FORMATS[fmt] if fmt in FORMATS else WEBP
+    fallback_format = FORMATS.get(fmt, WEBP)
     out = {}
     for webp, other in zip(picture.webp, picture.fallback or (None,) * len(picture.webp), strict=True):
         resized = pixels if pixels.size == (webp.width, webp.height) else _resize(pixels, webp.width, webp.height)

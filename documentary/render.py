@@ -184,7 +184,7 @@ class Renderer:
         templates: Path,
         env: jinja2.Environment | None = None,
         gallery: Gallery | None = None,
-        palette: cards.Palette = cards.Palette(),
+        palette: cards.Palette = cards.DEFAULT_PALETTE,
         known_cards: Mapping[str, bytes] | None = None,
     ):
         self.site = site
@@ -311,7 +311,6 @@ class Renderer:
             "after": order[index + 1] if index + 1 < len(order) else None,
         }
 
-
     def _lead_photo(self, mission: MissionNode) -> Markup | None:
         """A mission's `image:` block, at the top of its page."""
         block = mission.data.image
@@ -327,7 +326,7 @@ def render_site(
     templates: Path,
     workers: int = 1,
     gallery: Gallery | None = None,
-    palette: cards.Palette = cards.Palette(),
+    palette: cards.Palette = cards.DEFAULT_PALETTE,
     known_cards: Mapping[str, bytes] | None = None,
 ) -> tuple[dict[str, bytes], list[ContentError]]:
     """Every page and its share card, in output order; `workers` processes share the pages (0: every core if
