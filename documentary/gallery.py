@@ -262,6 +262,22 @@ def produce(gallery: Gallery, cache: ImageCache, workers: int = 0) -> tuple[dict
     return {v.name: cache.path(v) for p in published for v in p.picture.variants}, errors
 
 
+def encode_in_memory(gallery: Gallery, skip=frozenset()) -> tuple[dict[str, bytes], list[ContentError]]:
+    """The published files of each picture not in `skip`, as bytes, for a caller without a cache folder."""
+    found: dict[str, bytes] = {}
+    errors: list[ContentError] = []
+    for photo in gallery.photos:
+        if photo.picture in skip:
+            continue
+        try:
+            found |= images.encode(photo.path.read_bytes(), photo.picture)
+        except images.ImageProblem as exc:
+            _fail(photo.uses, errors, str(exc))
+        except OSError as exc:
+            _fail(photo.uses, errors, f"cannot be read: {exc.strerror or exc}")
+    return found, errors
+
+
 def _encode_slice(folder: Path | None, jobs: Sequence[tuple[str, images.Picture]]) -> dict[str, str]:
     """Encode and store each picture; returns the problem of each file that could not be decoded."""
     problems = {}

@@ -44,6 +44,7 @@ class Result:
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...] = field(default=())
     gallery: Gallery = field(default=Gallery())
+    cards: tuple[cards.Card, ...] = ()  # the share cards the pages show, drawn by `build`
 
 
 def _quiet(stage: str, count: int, seconds: float) -> None:
@@ -112,24 +113,18 @@ def check(
     progress: Progress = _quiet,
     cache: BodyCache | None = None,
     images: ImageCache | None = None,
-    known_cards: dict[str, bytes] | None = None,
 ) -> Result:
-    """Run every stage but writing; raise BuildFailed with all problems found."""
+    """Run every stage but writing (pictures and share cards are checked, not drawn); raise BuildFailed
+    with all problems found."""
     prepared = prepare(options, progress, cache, images)
     started = time.perf_counter()
-    pages, render_errors = render_site(
-        prepared.site,
-        prepared.md,
-        options.templates,
-        options.workers,
-        prepared.gallery,
-        prepared.palette,
-        known_cards,
+    pages, render_errors, shown = render_site(
+        prepared.site, prepared.md, options.templates, options.workers, prepared.gallery, prepared.palette
     )
     if render_errors:
         raise BuildFailed(render_errors)
     progress("render", len(pages), _since(started))
-    return Result(prepared.site, pages, prepared.static_files, prepared.warnings, prepared.gallery)
+    return Result(prepared.site, pages, prepared.static_files, prepared.warnings, prepared.gallery, shown)
 
 
 def build(options: Options, out: Path, protected: list[Path], progress: Progress = _quiet) -> Result:
@@ -137,18 +132,22 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     check_output_dir(out, protected, sources=(options.content, options.templates, options.static))
     folder = options.cache or cache_dir(out)
     cache, images = BodyCache.open(folder), ImageCache.open(folder / "img")
-    known_cards = cards.load_cache(folder / "cards")
     try:
-        result = check(options, progress, cache, images, known_cards)
+        result = check(options, progress, cache, images)
     finally:
         cache.save()  # entries are keyed by their input, so even a failed build's are good next time
         images.save()
-    cards.save_cache(folder / "cards", result.pages, known_cards)
     started = time.perf_counter()
     files, image_errors = produce(result.gallery, images, options.workers)
     if image_errors:
         raise BuildFailed(image_errors)
     progress("encode", len(files), _since(started))
+    started = time.perf_counter()
+    try:
+        files |= cards.produce(result.cards, folder / "cards", options.workers)
+    except OSError as exc:
+        raise BuildFailed([error(str(folder), 1, 1, f"cannot draw the share cards: {exc.strerror or exc}")]) from None
+    progress("cards", len(result.cards), _since(started))
     started = time.perf_counter()
     finish = None
     if options.search:

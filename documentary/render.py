@@ -185,13 +185,11 @@ class Renderer:
         env: jinja2.Environment | None = None,
         gallery: Gallery | None = None,
         palette: cards.Palette = cards.DEFAULT_PALETTE,
-        known_cards: Mapping[str, bytes] | None = None,
     ):
         self.site = site
         self.gallery = gallery or Gallery()
         self.palette = palette
-        self.known_cards = known_cards or {}  # name -> PNG, from the last build's cache
-        self.cards: dict[str, bytes] = {}  # the share cards of the pages rendered, by output name
+        self.cards: dict[str, cards.Card] = {}  # the share card each rendered page shows, by the page's output
         self.md = md
         self.templates = templates
         self.env = env or make_environment(templates)
@@ -214,7 +212,7 @@ class Renderer:
                 output=output,
                 updated=self.updated,
                 gallery=self.gallery,
-                share_card=self.share_card,
+                share_card=partial(self.share_card, output),
                 **context,
             )
         except jinja2.TemplateSyntaxError as exc:
@@ -227,11 +225,10 @@ class Renderer:
             return None
         return output, html.encode("utf-8")
 
-    def share_card(self, title: str, kind: str) -> cards.Card:
-        """The card of a page (its PNG joins the outputs); drawn once per title and kind, or taken from the cache."""
+    def share_card(self, output: str, title: str, kind: str) -> cards.Card:
+        """The card of a page, by its title and kind; the build draws it after rendering (cards.produce)."""
         card = cards.Card(title, KIND_LABELS.get(kind, "Page"), self.site.config.title, self.palette)
-        if card.name not in self.cards:
-            self.cards[card.name] = self.known_cards.get(card.name) or card.render()
+        self.cards[output] = card
         return card
 
     def _template_error(self, exc: Exception, template: str) -> ContentError:
@@ -277,7 +274,7 @@ class Renderer:
             result = self.page(output, template, **context())
             if result:
                 pages[result[0]] = result[1]
-        return {**pages, **self.cards}
+        return pages
 
     def text_context(self, node: TextNode) -> dict:
         return {"node": node, "body": self.markdown(node.body, node.citations, node.doc.file.path, top=True)}
@@ -327,25 +324,27 @@ def render_site(
     workers: int = 1,
     gallery: Gallery | None = None,
     palette: cards.Palette = cards.DEFAULT_PALETTE,
-    known_cards: Mapping[str, bytes] | None = None,
-) -> tuple[dict[str, bytes], list[ContentError]]:
-    """Every page and its share card, in output order; `workers` processes share the pages (0: every core if
-    the site is big). `known_cards` are cards already drawn, by output name."""
+) -> tuple[dict[str, bytes], list[ContentError], tuple[cards.Card, ...]]:
+    """Every page, in output order, and the share cards they show; `workers` processes share the pages
+    (0: every core if the site is big)."""
     env = make_environment(templates)
     errors = compile_templates(env, templates)
     if errors:
-        return {}, errors
-    renderer = Renderer(site, md, templates, env, gallery, palette, known_cards)
+        return {}, errors, ()
+    renderer = Renderer(site, md, templates, env, gallery, palette)
     outputs = sorted(renderer.jobs())
     task = partial(_render_slice, renderer)
     pages: dict[str, bytes] = {}
-    for part, part_errors in map_slices(task, outputs, workers_for(len(outputs), workers)):
+    shown: dict[str, cards.Card] = {}
+    for part, part_errors, part_cards in map_slices(task, outputs, workers_for(len(outputs), workers)):
         pages.update(part)
         errors += part_errors
-    return pages, errors
+        shown.update((card.name, card) for card in part_cards)
+    return pages, errors, tuple(shown[name] for name in sorted(shown))
 
 
-def _render_slice(renderer: Renderer, outputs: Sequence[str]) -> tuple[dict[str, bytes], list[ContentError]]:
-    """One worker's share: a forked worker inherits `renderer` and the site, and sends back only bytes."""
+def _render_slice(renderer: Renderer, outputs: Sequence[str]) -> tuple[dict[str, bytes], list[ContentError], tuple]:
+    """One worker's share: a forked worker inherits `renderer` and the site, and sends back only bytes
+    (and the few share cards its pages show)."""
     pages = renderer.render(outputs)
-    return pages, renderer.errors
+    return pages, renderer.errors, tuple(renderer.cards.values())

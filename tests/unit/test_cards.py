@@ -84,11 +84,12 @@ def test_a_cover_can_be_any_size():
     assert image.size == (1600, 2400)
 
 
-def test_the_cache_keeps_only_this_builds_cards(tmp_path):
-    old = cards.Card("Old", "Page", "S")
-    (tmp_path / old.name.removeprefix("img/cards/")).write_bytes(b"old")
-    known = cards.load_cache(tmp_path)
-    assert known == {old.name: b"old"}
-    new = cards.Card("New", "Page", "S")
-    cards.save_cache(tmp_path, {new.name: b"new", "index.html": b"<p>"}, known)
-    assert cards.load_cache(tmp_path) == {new.name: b"new"}
+def test_produce_draws_what_the_folder_lacks_and_drops_what_no_page_shows(tmp_path):
+    old, kept, new = cards.Card("Old", "Page", "S"), cards.Card("Kept", "Page", "S"), cards.Card("New", "Page", "S")
+    for card in (old, kept):
+        (tmp_path / card.name.removeprefix("img/cards/")).write_bytes(b"drawn before")
+    files = cards.produce([kept, new], tmp_path)
+    assert files == {c.name: tmp_path / c.name.removeprefix("img/cards/") for c in (kept, new)}
+    assert files[kept.name].read_bytes() == b"drawn before"  # not drawn again
+    assert files[new.name].read_bytes() == new.render()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in files.values())
