@@ -39,7 +39,8 @@ new PerformanceObserver(list => {
 PICTURES = """() => Array.from(document.querySelectorAll('main picture img'), img => ({
   src: img.currentSrc, complete: img.complete, natural: img.naturalWidth,
   width: img.getAttribute('width'), height: img.getAttribute('height'),
-  shown: img.getBoundingClientRect().width, ratio: img.getBoundingClientRect().height / img.getBoundingClientRect().width,
+  shown: img.getBoundingClientRect().width,
+  ratio: img.getBoundingClientRect().height / img.getBoundingClientRect().width,
   attrRatio: img.getAttribute('height') / img.getAttribute('width'),
 }))"""
 
