@@ -60,7 +60,7 @@ class Snapshot:
     inputs: dict[str, tuple]  # output -> its context inputs (see page_inputs)
     content: dict[str, Stat]  # content file -> its stat when it was read
     static: dict[str, Stat]  # static file -> its stat when it was copied
-    cards: dict[str, cards.Card] = dataclasses.field(default_factory=dict)  # output -> the share card it shows
+    share_cards: dict[str, cards.Card] = dataclasses.field(default_factory=dict)  # output -> its share card
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,7 +104,7 @@ def rebuild(
     if renderer.errors:
         raise BuildFailed(renderer.errors)
     progress("render", len(pages), time.perf_counter() - started)
-    kept = {output: card for output, card in (previous.cards if previous else {}).items() if output in jobs}
+    kept = {output: card for output, card in (previous.share_cards if previous else {}).items() if output in jobs}
     shown = kept | renderer.cards
     files = _pictures(prepared.gallery, tuple(shown.values()), images) if images else {}
     if images is None:  # no cache folder to keep them in: encode and draw in memory
@@ -412,7 +412,7 @@ def _removed(previous: Snapshot | None, snapshot: Snapshot) -> tuple[str, ...]:
 
 def _published(snapshot: Snapshot) -> set[str]:
     """Every file a build made: pages, static files, share cards and pictures."""
-    cards = {card.name for card in snapshot.cards.values()}
+    cards = {card.name for card in snapshot.share_cards.values()}
     pictures = {variant.name for variant in snapshot.prepared.gallery.variants}
     return snapshot.inputs.keys() | snapshot.static.keys() | cards | pictures
 

@@ -44,7 +44,7 @@ class Result:
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...] = field(default=())
     gallery: Gallery = field(default=Gallery())
-    cards: tuple[cards.Card, ...] = ()  # the share cards the pages show, drawn by `build`
+    share_cards: tuple[cards.Card, ...] = ()  # the share cards the pages show, drawn by `build`
 
 
 def _quiet(stage: str, count: int, seconds: float) -> None:
@@ -144,10 +144,10 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     progress("encode", len(files), _since(started))
     started = time.perf_counter()
     try:
-        files |= cards.produce(result.cards, folder / "cards", options.workers)
+        files |= cards.produce(result.share_cards, folder / "cards", options.workers)
     except OSError as exc:
         raise BuildFailed([error(str(folder), 1, 1, f"cannot draw the share cards: {exc.strerror or exc}")]) from None
-    progress("cards", len(result.cards), _since(started))
+    progress("cards", len(result.share_cards), _since(started))
     started = time.perf_counter()
     finish = None
     if options.search:

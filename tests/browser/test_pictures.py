@@ -65,9 +65,7 @@ def pictures_site(chromium_path, tmp_path_factory):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [375, 1280])
 def test_pictures_load_as_webp_without_shifting_the_page(browser, pictures_site, watch, width, scheme):
-    context = open_context(
-        browser, pictures_site, watch, viewport={"width": width, "height": 800}, color_scheme=scheme
-    )
+    context = open_context(browser, pictures_site, watch, viewport={"width": width, "height": 800}, color_scheme=scheme)
     context.add_init_script(OBSERVE_SHIFTS)
     page = context.new_page()
     ARTIFACTS.mkdir(exist_ok=True)
