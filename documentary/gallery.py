@@ -167,10 +167,9 @@ def resolve(content: Path, named_in: str, src: str, encoded: bool = True) -> Pat
 def gather(site: Site, content: Path, cache: ImageCache) -> tuple[Gallery, list[ContentError]]:
     """Read, inspect and credit every image the site shows; a problem for each reference that fails."""
     errors: list[ContentError] = []
-    refs = references(site)
+    refs = [(named_in, ref, resolve(content, named_in, ref.src, ref.encoded)) for named_in, ref in references(site)]
     files: dict[Path, list[Ref]] = {}
-    for named_in, ref in refs:
-        target = resolve(content, named_in, ref.src, ref.encoded)
+    for _, ref, target in refs:
         if isinstance(target, str):
             errors.append(_at(ref, f"image '{ref.src}' {target}"))
         else:
@@ -181,8 +180,7 @@ def gather(site: Site, content: Path, cache: ImageCache) -> tuple[Gallery, list[
         if photo:
             photos[target] = photo
     by_ref: dict[str, dict[str, Photo]] = {}
-    for named_in, ref in refs:
-        target = resolve(content, named_in, ref.src, ref.encoded)
+    for named_in, ref, target in refs:
         if isinstance(target, Path) and target in photos:
             by_ref.setdefault(named_in, {})[ref.src] = photos[target]
     frozen = MappingProxyType({path: MappingProxyType(table) for path, table in by_ref.items()})

@@ -147,6 +147,7 @@ def build_graph(
     for slug, body in descriptions.items():
         if body:
             checker.check(missions[slug].doc.path, body.refs)
+            _warn_images(missions[slug].doc.path, body, errors)
     _check_collisions(content, outputs, static_files, static_root, errors)
     _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
     _warn_placeholders(content, errors)
