@@ -18,6 +18,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .cache import store
 from .parallel import cores, map_slices
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -183,7 +184,4 @@ MIN_PARALLEL = 8  # a card takes 10-30 ms; fewer than this are drawn faster than
 
 def _draw_slice(folder: Path, todo: Sequence[Card]) -> None:
     for card in todo:
-        target = folder / card.name.removeprefix("img/cards/")
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(card.render())
-        temporary.replace(target)
+        store(folder / card.name.removeprefix("img/cards/"), card.render())

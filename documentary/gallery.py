@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from types import MappingProxyType
 from urllib.parse import unquote
 
 from . import images
+from .cache import store
 from .errors import ContentError, Source, error, warning
 from .graph import Link, Site
 from .load import decode, display_path, parse_yaml
@@ -125,7 +125,7 @@ class ImageCache:
             return
         with suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
-            _atomic_write(self.folder / INDEX, json.dumps(self.known, sort_keys=True).encode())
+            store(self.folder / INDEX, json.dumps(self.known, sort_keys=True).encode())
 
 
 def references(site: Site) -> list[tuple[str, Ref]]:
@@ -149,10 +149,18 @@ def _prose_ref(path: str, image, page: Link) -> Ref:
     return Ref(Source(path, image.line, image.col), image.src, page, image.alt, image.caption)
 
 
+REMOTE = "is on another site and will not load: the site loads nothing from other hosts; save it beside the page"
+
+
+def is_inline_data(src: str) -> bool:
+    """A `data:` picture is part of the page itself (markdown-it lets through only raster ones)."""
+    return src.startswith("data:image/")
+
+
 def resolve(content: Path, named_in: str, src: str, encoded: bool = True) -> Path | str:
     """The file a reference names, or why it names none. Pure: only path arithmetic."""
     if "://" in src or src.startswith(("//", "data:", "mailto:")):
-        return "is on another site; save it beside the page (the site loads nothing from other hosts)"
+        return REMOTE
     written = src.split("#", 1)[0].split("?", 1)[0]
     written = unquote(written) if encoded else written
     if not written or written.endswith("/"):
@@ -167,10 +175,13 @@ def resolve(content: Path, named_in: str, src: str, encoded: bool = True) -> Pat
 def gather(site: Site, content: Path, cache: ImageCache) -> tuple[Gallery, list[ContentError]]:
     """Read, inspect and credit every image the site shows; a problem for each reference that fails."""
     errors: list[ContentError] = []
-    refs = [(named_in, ref, resolve(content, named_in, ref.src, ref.encoded)) for named_in, ref in references(site)]
+    found = [(named_in, ref) for named_in, ref in references(site) if not (ref.encoded and is_inline_data(ref.src))]
+    refs = [(named_in, ref, resolve(content, named_in, ref.src, ref.encoded)) for named_in, ref in found]
     files: dict[Path, list[Ref]] = {}
     for _, ref, target in refs:
-        if isinstance(target, str):
+        if target == REMOTE and ref.encoded:  # shown as written; the Content-Security-Policy will block it
+            errors.append(warning(ref.where.path, ref.where.line, ref.where.col, f"image '{ref.src}' {target}"))
+        elif isinstance(target, str):
             errors.append(_at(ref, f"image '{ref.src}' {target}"))
         else:
             files.setdefault(target, []).append(ref)
@@ -289,18 +300,10 @@ def _encode_slice(folder: Path | None, jobs: Sequence[tuple[str, images.Picture]
             problems[file] = f"cannot be read: {exc.strerror or exc}"
             continue
         assert folder is not None
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, data in encoded.items():
-            _atomic_write(folder / name.removeprefix("img/"), data)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, data in encoded.items():
+                store(folder / name.removeprefix("img/"), data)
+        except OSError as exc:
+            problems[file] = f"cannot be stored in the cache {display_path(folder)}: {exc.strerror or exc}"
     return problems
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -23,7 +23,7 @@ import jinja2
 from jinja2 import nodes
 
 from . import cards
-from .cache import BodyCache
+from .cache import BodyCache, store
 from .errors import BuildFailed, error
 from .gallery import Gallery, ImageCache, encode_in_memory, produce
 from .graph import Site
@@ -139,7 +139,7 @@ def _pictures(gallery: Gallery, shown: tuple[cards.Card, ...], images: ImageCach
     for card in shown:
         target = folder / card.name.removeprefix("img/cards/")
         if not target.is_file():
-            target.write_bytes(card.render())
+            store(target, card.render())
         files[card.name] = target
     return files
 

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from . import cards
 from .cache import BodyCache, cache_dir, compile_all
 from .errors import BuildFailed, ContentError, error
-from .gallery import Gallery, ImageCache, gather, produce
+from .gallery import Gallery, ImageCache, encode_in_memory, gather, produce
 from .graph import Site, build_graph
 from .load import display_path, list_static, load_content
 from .markdown import make_parser
@@ -138,28 +138,41 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
         cache.save()  # entries are keyed by their input, so even a failed build's are good next time
         images.save()
     started = time.perf_counter()
-    files, image_errors = produce(result.gallery, images, options.workers)
+    pages, files = dict(result.pages), {}
+    if _usable(folder / "img"):
+        files, image_errors = produce(result.gallery, images, options.workers)
+    else:  # a cache that cannot be written costs time, never the build
+        encoded, image_errors = encode_in_memory(result.gallery)
+        pages |= encoded
     if image_errors:
         raise BuildFailed(image_errors)
-    progress("encode", len(files), _since(started))
+    progress("encode", len(result.gallery.variants), _since(started))
     started = time.perf_counter()
     try:
         files |= cards.produce(result.share_cards, folder / "cards", options.workers)
-    except OSError as exc:
-        raise BuildFailed([error(str(folder), 1, 1, f"cannot draw the share cards: {exc.strerror or exc}")]) from None
+    except OSError:  # the cache folder cannot hold them: draw them for this build only
+        pages |= {card.name: card.render() for card in result.share_cards}
     progress("cards", len(result.share_cards), _since(started))
     started = time.perf_counter()
     finish = None
     if options.search:
         finish = lambda folder: _index(folder, result.site.config.language, progress)  # noqa: E731
     try:
-        write_site(result.pages, options.static, result.static_files, out, finish, files)
+        write_site(pages, options.static, result.static_files, out, finish, files)
     except SearchUnavailable as exc:
         raise BuildFailed([error(str(out), 1, 1, str(exc))]) from None
     except OSError as exc:
         raise BuildFailed([error(str(out), 1, 1, f"cannot write the site: {exc.strerror or exc}")]) from None
-    progress("write", len(result.pages) + len(result.static_files), _since(started))
+    progress("write", len(pages) + len(files) + len(result.static_files), _since(started))
     return result
+
+
+def _usable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return folder.is_dir()
 
 
 def _index(folder: Path, language: str, progress: Progress) -> None:

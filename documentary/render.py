@@ -95,7 +95,10 @@ class PageResolver:
         self.top = top
 
     def image(self, src: str, alt: str, caption: str, alone: bool, lead: bool) -> str:
-        photo, eager = self.photos[src], lead and self.top
+        photo, eager = self.photos.get(src), lead and self.top
+        if photo is None:  # a data: picture, or one on another site (a warning): as written
+            title = f' title="{escape(caption)}"' if caption else ""
+            return f'<img src="{escape(src)}" alt="{escape(alt)}"{title}>'
         if alone:
             return figures.figure(photo, self.urls.path, alt, caption, eager)
         return figures.picture(photo, self.urls.path, alt, eager)
