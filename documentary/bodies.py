@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
 from .markdown import Doc, Heading, Ref, Resolver, parse, render
+from .markdown_images import ImageRef
 
 
 class ParseJob(NamedTuple):
@@ -73,7 +74,7 @@ def compile_doc(md: MarkdownIt, job: ParseJob) -> Doc:
         return doc  # a mark was dropped, doubled or transformed: render from the tokens instead
     holes = tuple(Hole(method, _shared_args(args)) for method, args in recorder.calls)
     refs = tuple(_shared_ref(*_ref_fields(r)) for r in doc.refs)
-    return CompiledDoc([], {}, refs, doc.headings, doc.words, doc.images_without_alt, html, holes)
+    return CompiledDoc([], {}, refs, doc.headings, doc.words, doc.images, html, holes)
 
 
 def parse_each(md: MarkdownIt, jobs: list[ParseJob]) -> list[Doc]:
@@ -93,7 +94,7 @@ def to_bytes(doc: CompiledDoc) -> bytes:
         "refs": [list(_ref_fields(r)) for r in doc.refs],
         "headings": [[h.level, h.id, h.text] for h in doc.headings],
         "words": doc.words,
-        "no_alt": [list(at) for at in doc.images_without_alt],
+        "images": [list(astuple(image)) for image in doc.images],
         "holes": [[h.method, list(h.args)] for h in doc.holes],
     }
     return json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" + doc.html.encode()
@@ -113,7 +114,7 @@ def from_bytes(blob: bytes) -> CompiledDoc:
         refs=tuple(_shared_ref(*fields) for fields in meta["refs"]),
         headings=tuple(Heading(*fields) for fields in meta["headings"]),
         words=int(meta["words"]),
-        images_without_alt=tuple((int(line), int(col)) for line, col in meta["no_alt"]),
+        images=tuple(ImageRef(*fields) for fields in meta["images"]),
         html=text,
         holes=holes,
     )

@@ -136,6 +136,18 @@ def _entry(blobs: memoryview, spec: object) -> memoryview | None:
     return blob if len(blob) == length and hashlib.sha256(blob).hexdigest() == digest else None
 
 
+def store(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all: a crash never leaves half a file under its name."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def _write_pack(folder: Path, entries: dict[str, bytes | memoryview]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     index, offset = {}, 0

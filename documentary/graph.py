@@ -24,7 +24,7 @@ from .revisions import Revision
 
 SYNODIC_DAYS = 779.94
 WINDOW_EPOCH = dt.date(2020, 7, 30)
-RESERVED = {"chapters", "missions", "timeline", "sources", "search", "404", "pagefind", "css", "js", "img"}
+RESERVED = {"chapters", "missions", "timeline", "sources", "credits", "search", "404", "pagefind", "css", "js", "img"}
 WORDS_PER_MINUTE = 220
 PLACEHOLDER = re.compile(r"\bTODO\b")
 PLACEHOLDER_MESSAGE = "TODO placeholder: replace it before publishing"
@@ -169,6 +169,7 @@ def build_graph(
     for slug, body in descriptions.items():
         if body:
             checker.check(missions[slug].doc.path, body.refs)
+            _warn_images(missions[slug].doc.path, body, errors)
     _check_collisions(content, outputs, static_files, static_root, errors)
     _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
     chapter_bodies = [(c.doc.file.path, c.body) for c in chapter_nodes]
@@ -406,7 +407,7 @@ def _source_users(texts: tuple[TextNode, ...], missions: tuple[MissionNode, ...]
 
 def _outputs(chapters, pages, missions) -> tuple[str, ...]:
     fixed = ["index.html", "404.html", "sitemap.xml", "robots.txt", "_headers"] + [s.output for s in SERIES]
-    fixed += [f"{name}/index.html" for name in ("chapters", "missions", "timeline", "sources", "search")]
+    fixed += [f"{name}/index.html" for name in ("chapters", "missions", "timeline", "sources", "credits", "search")]
     nodes = [n.url + "index.html" for n in chapters + pages + missions]
     return tuple(sorted(fixed + nodes))
 

@@ -22,10 +22,12 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
+from . import cards
 from .assets import published_names
-from .cache import BodyCache
+from .cache import BodyCache, store
 from .errors import BuildFailed, error
 from .feeds import SERIES
+from .gallery import Gallery, ImageCache, encode_in_memory, produce
 from .graph import Site
 from .load import list_static
 from .markdown import Doc
@@ -61,6 +63,7 @@ class Snapshot:
     content: dict[str, Stat]  # content file -> its stat when it was read
     static: dict[str, Stat]  # static file -> its stat when it was copied
     assets: Mapping[str, str]  # static file -> the name it is published under (fingerprinted CSS and JS)
+    share_cards: dict[str, cards.Card] = dataclasses.field(default_factory=dict)  # output -> its share card
 
     def published(self) -> set[str]:
         return {self.assets.get(name, name) for name in self.static}
@@ -75,6 +78,7 @@ class Update:
     static: tuple[str, ...]  # static files to copy
     removed: tuple[str, ...]  # outputs of the previous build that are gone
     full: bool  # first build: anything else in the folder is stale too
+    files: dict[str, Path] = dataclasses.field(default_factory=dict)  # pictures and share cards, cached on disk
 
 
 def rebuild(
@@ -93,13 +97,15 @@ def rebuild(
     touched = {path.resolve() for path in touched}
     content = _stats(options.content, _files(options.content))
     static = _stats(options.static, list_static(options.static))
-    prepared = _prepared(options, previous, content, static, touched, progress, cache)
+    folder = (cache.folder if cache is not None else None) or options.cache
+    images = ImageCache.open(folder / "img") if folder else None
+    prepared = _prepared(options, previous, content, static, touched, progress, cache, images)
     env, templates, changed = _templates(options.templates, previous)
     started = time.perf_counter()
     assets = published_names(options.static, sorted(static))
-    renderer = Renderer(prepared.site, prepared.md, options.templates, env, assets)
+    renderer = Renderer(prepared.site, prepared.md, options.templates, env, assets, prepared.gallery, prepared.palette)
     jobs = {output: template for output, (template, _) in renderer.jobs().items()}
-    inputs = page_inputs(prepared.site)
+    inputs = page_inputs(prepared.site, prepared.gallery)
     inputs = {output: inputs.get(output, ()) for output in jobs}
     todo = stale(previous, prepared.site, jobs, inputs, templates, changed)
     if previous and assets != previous.assets:
@@ -108,12 +114,49 @@ def rebuild(
     if renderer.errors:
         raise BuildFailed(renderer.errors)
     progress("render", len(pages), time.perf_counter() - started)
-    snapshot = Snapshot(prepared, env, templates, inputs, content, static, assets)
+    kept = {output: card for output, card in (previous.share_cards if previous else {}).items() if output in jobs}
+    shown = kept | renderer.cards
+    files = _pictures(prepared.gallery, tuple(shown.values()), images) if images else {}
+    if images is None:  # no cache folder to keep them in: encode and draw in memory
+        done = {p.picture for p in previous.prepared.gallery.photos} if previous else set()
+        drawn = {card.name for card in kept.values()}
+        new_cards = tuple(card for card in renderer.cards.values() if card.name not in drawn)
+        pages |= _pictures_in_memory(prepared.gallery, new_cards, done)
+    snapshot = Snapshot(prepared, env, templates, inputs, content, static, assets, shown)
     copies = _copies(previous, static, _under(options.static, touched))
-    return Update(snapshot, pages, copies, _removed(previous, snapshot), previous is None)
+    return Update(snapshot, pages, copies, _removed(previous, snapshot), previous is None, files)
 
 
-def _prepared(options: Options, previous: Snapshot | None, content, static, touched, progress, cache) -> Prepared:
+def _pictures_in_memory(gallery: Gallery, shown: tuple[cards.Card, ...], done: set) -> dict[str, bytes]:
+    """The pictures not published before (`done`), and the cards not drawn before."""
+    found, problems = encode_in_memory(gallery, done)
+    if problems:
+        raise BuildFailed(problems)
+    return found | {card.name: card.render() for card in shown}
+
+
+def _pictures(gallery: Gallery, shown: tuple[cards.Card, ...], images: ImageCache) -> dict[str, Path]:
+    """The encoded pictures and the share cards of the pages rendered again, from (or into) the cache.
+
+    One process: forking beside the server's threads risks a deadlocked worker."""
+    files, problems = produce(gallery, images, workers=1)
+    images.save()
+    if problems:
+        raise BuildFailed(problems)
+    assert images.folder is not None
+    folder = images.folder.parent / "cards"
+    folder.mkdir(parents=True, exist_ok=True)
+    for card in shown:
+        target = folder / card.name.removeprefix("img/cards/")
+        if not target.is_file():
+            store(target, card.render())
+        files[card.name] = target
+    return files
+
+
+def _prepared(
+    options: Options, previous: Snapshot | None, content, static, touched, progress, cache, images
+) -> Prepared:
     """Load and link the content again unless only templates or the bytes of static files changed."""
     if (
         previous is None
@@ -121,7 +164,7 @@ def _prepared(options: Options, previous: Snapshot | None, content, static, touc
         or _under(options.content, touched)
         or static.keys() != previous.static.keys()  # a new static file may collide with a page
     ):
-        return prepare(options, progress, cache)
+        return prepare(options, progress, cache, images)
     return previous.prepared
 
 
@@ -297,18 +340,21 @@ def _order(site: Site, name: str) -> tuple[str, ...]:
     return tuple(node.url for node in getattr(site, name))
 
 
-def page_inputs(site: Site) -> dict[str, tuple]:
-    """Each page's own inputs besides its template; mirrors Renderer.text_context and mission_context."""
+def page_inputs(site: Site, gallery: Gallery | None = None) -> dict[str, tuple]:
+    """Each page's own inputs besides its template; mirrors Renderer.text_context and mission_context,
+    and the pictures each page shows (a picture's file can change while the page's text does not)."""
+    gallery = gallery or Gallery()
     printed = _printer(site)
     windows = {w.index: w for w in site.windows}
-    inputs: dict[str, tuple] = {}
+    inputs: dict[str, tuple] = {"credits/index.html": tuple(_shown(p) for p in gallery.photos)}
+    pictures = lambda path: tuple(sorted((src, *_shown(p)) for src, p in gallery.for_file(path).items()))  # noqa: E731
     # Built in Python from the nodes, not read by their templates: every chapter and mission, every date.
     feeds = (site.chapters, site.missions)
     for series in SERIES:
         inputs[series.output] = feeds
     inputs["sitemap.xml"] = tuple(node.dates for node in site.chapters + site.pages + site.missions)
     for node in site.chapters + site.pages:
-        inputs[node.url + "index.html"] = (node, printed(node.body))
+        inputs[node.url + "index.html"] = (node, printed(node.body), pictures(node.doc.file.path))
     order = site.missions
     for i, mission in enumerate(order):
         before = order[i - 1] if i else None
@@ -319,8 +365,14 @@ def page_inputs(site: Site) -> dict[str, tuple]:
             before,
             after,
             printed(mission.description),
+            pictures(mission.doc.doc.path),
         )
     return inputs
+
+
+def _shown(photo) -> tuple:
+    """What a page prints of a picture: its files and sizes, credit, caption and the pages it names."""
+    return (photo.file, photo.picture, photo.credit, photo.caption, photo.alt, photo.pages)
 
 
 def _printer(site: Site) -> Callable[[Doc | None], tuple]:
@@ -373,23 +425,38 @@ def _copies(previous: Snapshot | None, static: dict[str, Stat], touched: set[str
 def _removed(previous: Snapshot | None, snapshot: Snapshot) -> tuple[str, ...]:
     if previous is None:
         return ()
-    before = previous.inputs.keys() | previous.published()
-    return tuple(sorted(before - snapshot.inputs.keys() - snapshot.published()))
+    return tuple(sorted(_published(previous) - _published(snapshot)))
+
+
+def _published(snapshot: Snapshot) -> set[str]:
+    """Every file a build made: pages, static files, share cards and pictures."""
+    cards = {card.name for card in snapshot.share_cards.values()}
+    pictures = {variant.name for variant in snapshot.prepared.gallery.variants}
+    return snapshot.inputs.keys() | snapshot.published() | cards | pictures
 
 
 def apply(update: Update, out: Path, static_dir: Path) -> tuple[list[str], list[str]]:
     """Write an update into the served folder: only files whose bytes changed. Returns (written, removed)."""
     out.mkdir(parents=True, exist_ok=True)
-    expected = update.snapshot.inputs.keys() | update.snapshot.published()
+    expected = _published(update.snapshot)
     removed = _strays(out, expected) if update.full else list(update.removed)
     for name in removed:
         _remove(out, name)
     written = sync(update.pages, out)
     assets = update.snapshot.assets
+    written += sync({name: path.read_bytes() for name, path in update.files.items() if _differs(out / name, path)}, out)
     written += sync({assets.get(name, name): (static_dir / name).read_bytes() for name in update.static}, out)
     if not (out / MARKER).is_file():
         (out / MARKER).write_bytes(MARKER_TEXT)
     return written, removed
+
+
+def _differs(target: Path, source: Path) -> bool:
+    """Pictures are named after their content: one already in place with the same size is the same file."""
+    try:
+        return target.stat().st_size != source.stat().st_size
+    except OSError:
+        return True
 
 
 def _strays(out: Path, expected: set[str]) -> list[str]:

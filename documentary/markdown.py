@@ -19,6 +19,8 @@ from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .markdown_images import ImageRef, image_refs, images_plugin
+
 _CITE = re.compile(r"\[@([^\]\n]*)\]")
 _KEY = re.compile(r"^@([a-z0-9]+(?:-[a-z0-9]+)*)$")
 _WORD = re.compile(r"[\w’'-]+")
@@ -53,7 +55,11 @@ class Doc:
     refs: tuple[Ref, ...]
     headings: tuple[Heading, ...]
     words: int
-    images_without_alt: tuple[tuple[int, int], ...] = field(default=())
+    images: tuple[ImageRef, ...] = field(default=())
+
+    @property
+    def images_without_alt(self) -> tuple[tuple[int, int], ...]:
+        return tuple((i.line, i.col) for i in self.images if not i.alt.strip())
 
 
 class Resolver(Protocol):
@@ -64,6 +70,7 @@ class Resolver(Protocol):
     def site_url(self, path: str) -> str: ...
 
     def flightpath(self, slugs: list[str]) -> str: ...
+    def image(self, src: str, alt: str, caption: str, alone: bool, lead: bool) -> str: ...
 
 
 def make_parser(allow_html: bool = False) -> MarkdownIt:
@@ -81,6 +88,7 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.add_render_rule("footnote_caption", _render_footnote_caption)
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("footnote_block_open", _render_footnote_block_open)
+    images_plugin(md)
     return md
 
 
@@ -115,7 +123,7 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
         lines = file_text.split("\n")[first_line - 1 :]
     refs: list[Ref] = []
     headings: list[Heading] = []
-    no_alt: list[tuple[int, int]] = []
+    images: list[ImageRef] = []
     words = 0
     last_map = 0
     for index, token in enumerate(tokens):
@@ -128,6 +136,7 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
         if index and tokens[index - 1].type == "heading_open":
             opener = tokens[index - 1]
             headings.append(Heading(int(opener.tag[1]), str(opener.attrs.get("id", "")), _plain(token)))
+        images += image_refs(token, last_map, lines, first_line)
         for child in token.children or []:
             line = last_map + token.content.count("\n", 0, child.meta.get("offset", 0)) if child.meta else last_map
             if child.type in ("wikilink", "cite"):
@@ -136,9 +145,7 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
                 href = str(child.attrs["href"])
                 text_line = lines[line] if line < len(lines) else ""
                 refs.append(Ref("link", href, None, first_line + line, text_line.find(f"]({href}") + 3 or 1, href))
-            elif child.type == "image" and not child.content.strip():
-                no_alt.append((first_line + line, 1))
-    return Doc(tokens, env, tuple(refs), tuple(headings), words, tuple(no_alt))
+    return Doc(tokens, env, tuple(refs), tuple(headings), words, tuple(images))
 
 
 def render(md: MarkdownIt, doc: Doc, resolver: Resolver) -> str:

@@ -116,6 +116,20 @@ class LandingSite(Model):
         return self.lat is not None
 
 
+class ImageCredit(Model):
+    """Who made a picture and under which licence: a mission's `image:` block, or `<image>.yaml` beside a file."""
+
+    credit: Text
+    licence: Text
+    source: Annotated[str, AfterValidator(_url)] | None = None
+
+
+class MissionImage(ImageCredit):
+    file: Text  # relative to the mission's file, or /… from the content folder
+    alt: Text
+    caption: str = ""
+
+
 class Mission(Model):
     name: Text
     aliases: tuple[Text, ...] = ()
@@ -131,6 +145,7 @@ class Mission(Model):
     events: tuple[Event, ...] = ()
     landing_site: LandingSite | None = None
     description: str = ""
+    image: MissionImage | None = None
     unconfirmed: tuple[Text, ...] = ()
     sources: tuple[Slug, ...] = ()
     published: Day | None = None  # this page's dates; by default from git (documentary.dating)
@@ -221,6 +236,12 @@ def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
         ),
         errors,
     )
+
+
+def validate_credit(doc: YamlDoc) -> tuple[ImageCredit | None, list[ContentError]]:
+    """An image's credit file (`photo.jpg.yaml`): credit, licence and an optional source URL."""
+    errors: list[ContentError] = []
+    return _validate(doc, ImageCredit, errors), errors
 
 
 def _stand_in_site() -> SiteConfig:

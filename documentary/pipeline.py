@@ -11,10 +11,12 @@ from types import MappingProxyType
 
 from markdown_it import MarkdownIt
 
+from . import cards
 from .assets import published_names
 from .cache import BodyCache, cache_dir, compile_all
 from .dating import from_epoch
 from .errors import BuildFailed, ContentError, error
+from .gallery import Gallery, ImageCache, encode_in_memory, gather, produce
 from .graph import Site, build_graph
 from .load import display_path, list_static, load_content
 from .markdown import make_parser
@@ -48,6 +50,8 @@ class Result:
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...] = field(default=())
     assets: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # static name -> published
+    gallery: Gallery = field(default=Gallery())
+    share_cards: tuple[cards.Card, ...] = ()  # the share cards the pages show, drawn by `build`
 
 
 def _quiet(stage: str, count: int, seconds: float) -> None:
@@ -62,13 +66,18 @@ class Prepared:
     md: MarkdownIt
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...]
+    gallery: Gallery = field(default=Gallery())
+    palette: cards.Palette = field(default=cards.Palette())
 
 
 @paused_gc()  # the dev server calls prepare directly: its rebuilds parse faster this way too
-def prepare(options: Options, progress: Progress = _quiet, cache: BodyCache | None = None) -> Prepared:
-    """Load, validate and link the content; raise BuildFailed with all problems found.
+def prepare(
+    options: Options, progress: Progress = _quiet, cache: BodyCache | None = None, images: ImageCache | None = None
+) -> Prepared:
+    """Load, validate and link the content, then find and check its images; raise BuildFailed with all problems.
 
     Bodies found in `cache` are not parsed again; keep one BodyCache across rebuilds to skip the disk too.
+    Images whose header `images` remembers (by path, size and time) are not read again.
     """
     started = time.perf_counter()
     raw = load_content(options.content)
@@ -91,50 +100,96 @@ def prepare(options: Options, progress: Progress = _quiet, cache: BodyCache | No
     )
     problems += graph_problems
     progress("graph", len(site.outputs), _since(started))
+    started = time.perf_counter()
+    gallery, image_problems = gather(site, options.content, images or ImageCache())
+    problems += image_problems
+    progress("images", len(gallery.photos), _since(started))
     errors, warnings = _split(problems, options.strict)
     if errors:
         raise BuildFailed(errors)
-    return Prepared(site, md, static_files, tuple(warnings))
+    return Prepared(site, md, static_files, tuple(warnings), gallery, _palette(options.static))
+
+
+def _palette(static: Path) -> cards.Palette:
+    """The share cards' colours come from the site's stylesheet, when it has one."""
+    try:
+        return cards.palette((static / "css" / "site.css").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return cards.Palette()
 
 
 @paused_gc()
-def check(options: Options, progress: Progress = _quiet, cache: BodyCache | None = None) -> Result:
-    """Run every stage but writing; raise BuildFailed with all problems found."""
-    prepared = prepare(options, progress, cache)
+def check(
+    options: Options,
+    progress: Progress = _quiet,
+    cache: BodyCache | None = None,
+    images: ImageCache | None = None,
+) -> Result:
+    """Run every stage but writing (pictures and share cards are checked, not drawn); raise BuildFailed
+    with all problems found."""
+    prepared = prepare(options, progress, cache, images)
     started = time.perf_counter()
     assets = published_names(options.static, prepared.static_files)
-    pages, render_errors = render_site(prepared.site, prepared.md, options.templates, options.workers, assets)
+    pages, render_errors, shown = render_site(
+        prepared.site, prepared.md, options.templates, options.workers, assets, prepared.gallery, prepared.palette
+    )
     if render_errors:
         raise BuildFailed(render_errors)
     progress("render", len(pages), _since(started))
-    return Result(prepared.site, pages, prepared.static_files, prepared.warnings, assets)
+    return Result(prepared.site, pages, prepared.static_files, prepared.warnings, assets, prepared.gallery, shown)
 
 
 def build(options: Options, out: Path, protected: list[Path], progress: Progress = _quiet) -> Result:
     """Check, then write the site to `out` (and index it for search) without losing the old one."""
     check_output_dir(out, protected, sources=(options.content, options.templates, options.static))
-    cache = BodyCache.open(options.cache or cache_dir(out))
+    folder = options.cache or cache_dir(out)
+    cache, images = BodyCache.open(folder), ImageCache.open(folder / "img")
     try:
-        result = check(options, progress, cache)
+        result = check(options, progress, cache, images)
     finally:
         cache.save()  # entries are keyed by their input, so even a failed build's are good next time
+        images.save()
+    started = time.perf_counter()
+    pages, files = dict(result.pages), {}
+    if _usable(folder / "img"):
+        files, image_errors = produce(result.gallery, images, options.workers)
+    else:  # a cache that cannot be written costs time, never the build
+        encoded, image_errors = encode_in_memory(result.gallery)
+        pages |= encoded
+    if image_errors:
+        raise BuildFailed(image_errors)
+    progress("encode", len(result.gallery.variants), _since(started))
+    started = time.perf_counter()
+    try:
+        files |= cards.produce(result.share_cards, folder / "cards", options.workers)
+    except OSError:  # the cache folder cannot hold them: draw them for this build only
+        pages |= {card.name: card.render() for card in result.share_cards}
+    progress("cards", len(result.share_cards), _since(started))
     started = time.perf_counter()
     finish = None
     if options.search:
         finish = lambda folder: _index(folder, result.site.config.language, progress)  # noqa: E731
     try:
-        write_site(result.pages, options.static, result.static_files, out, finish, result.assets)
+        write_site(pages, options.static, result.static_files, out, finish, result.assets, files)
     except SearchUnavailable as exc:
         raise BuildFailed([error(str(out), 1, 1, str(exc))]) from None
     except OSError as exc:
         raise BuildFailed([error(str(out), 1, 1, f"cannot write the site: {exc.strerror or exc}")]) from None
-    progress("write", len(result.pages) + len(result.static_files), _since(started))
+    progress("write", len(pages) + len(files) + len(result.static_files), _since(started))
     return result
 
 
 def _revisions(options: Options) -> dict:
     """Git's dates by file path as problems name it (content/chapters/01-origins.md), as the graph looks them up."""
     return {display_path(options.content / name): rev for name, rev in read_revisions(options.content).items()}
+
+
+def _usable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return folder.is_dir()
 
 
 def _index(folder: Path, language: str, progress: Progress) -> None:

@@ -14,13 +14,14 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from . import charts, facts, flightpath, structured
+from . import cards, charts, facts, figures, flightpath, structured
 from .assets import immutable
 from .bodies import render_body
 from .dates import PartialDate, time_tag
 from .dating import Dates, day, human_day, newest, og_locale, stamp
 from .errors import ContentError, error
 from .feeds import EPOCH_STAMP, SERIES, Entry, Feed, Series, absolutise, select
+from .gallery import Gallery, Photo
 from .graph import Citation, MissionNode, Site, TextNode, Window
 from .headers import content_security_policy
 from .markdown import Doc
@@ -39,6 +40,14 @@ SOURCE_KIND_LABELS = {
     "blog": "Blogs and personal sites",
     None: "Other sources",
 }
+KIND_LABELS = {  # a page's kind (its template's `kind` block) as its share card names it
+    "home": "Documentary",
+    "chapter": "Chapter",
+    "mission": "Mission",
+    "timeline": "Timeline",
+    "search": "Search",
+    "page": "Page",
+}
 PROGRAM_LABELS = {
     "soviet": "Soviet Union",
     "russia": "Russia",
@@ -50,7 +59,7 @@ PROGRAM_LABELS = {
     "uae": "United Arab Emirates",
 }
 SECTIONS = {"chapters/": "Chapters", "missions/": "Missions", "timeline/": "Timeline", "sources/": "Sources"}
-SEARCH_TITLE = "Search"
+OTHER_TITLES = {"search/": "Search", "credits/": "Picture credits"}  # fixed pages outside the sections
 NOT_FOUND_TITLE = "Page not found"
 
 
@@ -76,12 +85,34 @@ class Urls:
 
 
 class PageResolver:
-    """Turns [[...]] and [@...] into HTML for one page, with that page's citation numbers."""
+    """Turns [[...]], [@...] and images into HTML for one body, with its page's citation numbers.
 
-    def __init__(self, site: Site, urls: Urls, citations: tuple[Citation, ...]):
+    `photos` are the pictures its file names, by src; `top`: the body starts the page, so an image
+    leading it is fetched first.
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        urls: Urls,
+        citations: tuple[Citation, ...],
+        photos: Mapping[str, Photo] | None = None,
+        top: bool = False,
+    ):
         self.site = site
         self.urls = urls
         self.numbers = {c.key: c.number for c in citations}
+        self.photos = photos or {}
+        self.top = top
+
+    def image(self, src: str, alt: str, caption: str, alone: bool, lead: bool) -> str:
+        photo, eager = self.photos.get(src), lead and self.top
+        if photo is None:  # a data: picture, or one on another site (a warning): as written
+            title = f' title="{escape(caption)}"' if caption else ""
+            return f'<img src="{escape(src)}" alt="{escape(alt)}"{title}>'
+        if alone:
+            return figures.figure(photo, self.urls.path, alt, caption, eager)
+        return figures.picture(photo, self.urls.path, alt, eager)
 
     def wikilink(self, kind: str, target: str, detail: str | None) -> str:
         if kind == "count":
@@ -141,7 +172,11 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["day"] = day
     env.filters["human_day"] = human_day
     env.globals.update(
-        outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS, charts=charts, flightpath=flightpath
+        outcome_labels=OUTCOME_LABELS,
+        program_labels=PROGRAM_LABELS,
+        charts=charts,
+        flightpath=flightpath,
+        figures=figures,
     )
     env.globals["source_kind_labels"] = SOURCE_KIND_LABELS
     policy, header = Markup(content_security_policy()), Markup(content_security_policy(header=True))
@@ -177,8 +212,13 @@ class Renderer:
         templates: Path,
         env: jinja2.Environment | None = None,
         assets: Mapping[str, str] | None = None,
+        gallery: Gallery | None = None,
+        palette: cards.Palette = cards.DEFAULT_PALETTE,
     ):
         self.site = site
+        self.gallery = gallery or Gallery()
+        self.palette = palette
+        self.cards: dict[str, cards.Card] = {}  # the share card each rendered page shows, by the page's output
         self.md = md
         self.templates = templates
         self.env = env or make_environment(templates)
@@ -192,10 +232,12 @@ class Renderer:
         """The URL path of a static file by its source name; a name the static folder lacks is kept as is."""
         return self.urls.path(self.assets.get(name, name))
 
-    def markdown(self, doc: Doc | None, citations: tuple[Citation, ...]) -> Markup:
+    def markdown(self, doc: Doc | None, citations: tuple[Citation, ...], named_in: str, top: bool) -> Markup:
+        """`named_in`: the content file of the body (its images are relative to it); `top`: it starts the page."""
         if doc is None:
             return Markup("")
-        return Markup(render_body(self.md, doc, PageResolver(self.site, self.urls, citations)))
+        resolver = PageResolver(self.site, self.urls, citations, self.gallery.for_file(named_in), top)
+        return Markup(render_body(self.md, doc, resolver))
 
     def page(self, output: str, template: str, **context) -> tuple[str, bytes] | None:
         try:
@@ -206,6 +248,8 @@ class Renderer:
                 updated=self.updated,
                 asset=self.asset,
                 og_locale=og_locale(self.language),
+                gallery=self.gallery,
+                share_card=partial(self.share_card, output),
                 **context,
             )
         except jinja2.TemplateSyntaxError as exc:
@@ -217,6 +261,12 @@ class Renderer:
             self.errors.append(self._template_error(exc, template))
             return None
         return output, html.encode("utf-8")
+
+    def share_card(self, output: str, title: str, kind: str) -> cards.Card:
+        """The card of a page, by its title and kind; the build draws it after rendering (cards.produce)."""
+        card = cards.Card(title, KIND_LABELS.get(kind, "Page"), self.site.config.title, self.palette)
+        self.cards[output] = card
+        return card
 
     def _template_error(self, exc: Exception, template: str) -> ContentError:
         where = (_template_path(self.templates, template), 1)
@@ -237,6 +287,7 @@ class Renderer:
             "missions/index.html": "missions.html",
             "timeline/index.html": "timeline.html",
             "sources/index.html": "sources.html",
+            "credits/index.html": "credits.html",
             "search/index.html": "search.html",
         }
         jobs: dict[str, tuple[str, Callable[[], dict]]] = {
@@ -272,7 +323,7 @@ class Renderer:
         data = structured.text_page(self.site.config, node, url, self.language)
         return {
             "node": node,
-            "body": self.markdown(node.body, node.citations),
+            "body": self.markdown(node.body, node.citations, node.doc.file.path, top=True),
             **self.seo(output, node.title, node.dates, data),
         }
 
@@ -293,7 +344,7 @@ class Renderer:
         section = output.split("/", 1)[0] + "/"
         if section in SECTIONS and output != section + "index.html":
             crumbs.append(Crumb(SECTIONS[section], self.urls.absolute(section), self.urls.path(section)))
-        name = title or SECTIONS.get(section) or SEARCH_TITLE
+        name = title or SECTIONS.get(section) or OTHER_TITLES[section]
         crumbs.append(Crumb(name, self.urls.canonical(output), self.urls.path(output.removesuffix("index.html"))))
         return tuple(crumbs)
 
@@ -341,10 +392,10 @@ class Renderer:
     def _content(self, entry: Entry, node: TextNode | MissionNode) -> Entry:
         """The entry with its page's full content, every URL absolute."""
         if isinstance(node, MissionNode):
-            body = absolutise(str(self.markdown(node.description, node.citations)), entry.url)
+            body = absolutise(str(self.markdown(node.description, node.citations, node.doc.doc.path, False)), entry.url)
             html = f"<p>{escape(node.data.summary)}</p>\n{body}"
         else:
-            html = absolutise(str(self.markdown(node.body, node.citations)), entry.url)
+            html = absolutise(str(self.markdown(node.body, node.citations, node.doc.file.path, True)), entry.url)
         return replace(entry, html=html)
 
     def feed_context(self, series: Series) -> dict:
@@ -377,35 +428,55 @@ class Renderer:
         index = self._mission_positions[mission.slug]  # tuple.index would make the site quadratic
         output = mission.url + "index.html"
         data = structured.mission_page(self.site.config, mission, self.urls.canonical(output), self.language)
+        path = mission.doc.doc.path
         return {
             **self.seo(output, mission.data.name, mission.dates, *data),
             "node": mission,
-            "body": self.markdown(mission.description, mission.citations),
+            "body": self.markdown(mission.description, mission.citations, path, top=False),
+            "lead_photo": self._lead_photo(mission),
             "window": self._windows[mission.window],
             "before": order[index - 1] if index else None,
             "after": order[index + 1] if index + 1 < len(order) else None,
         }
 
+    def _lead_photo(self, mission: MissionNode) -> Markup | None:
+        """A mission's `image:` block, at the top of its page."""
+        block = mission.data.image
+        if block is None:
+            return None
+        photo = self.gallery.for_file(mission.doc.doc.path)[block.file]
+        return figures.figure(photo, self.urls.path, block.alt, block.caption, eager=True, kind="photo lead-photo")
+
 
 def render_site(
-    site: Site, md: MarkdownIt, templates: Path, workers: int = 1, assets: Mapping[str, str] | None = None
-) -> tuple[dict[str, bytes], list[ContentError]]:
-    """Every page, in output order; `workers` processes share the pages (0: every core if the site is big)."""
+    site: Site,
+    md: MarkdownIt,
+    templates: Path,
+    workers: int = 1,
+    assets: Mapping[str, str] | None = None,
+    gallery: Gallery | None = None,
+    palette: cards.Palette = cards.DEFAULT_PALETTE,
+) -> tuple[dict[str, bytes], list[ContentError], tuple[cards.Card, ...]]:
+    """Every page, in output order, and the share cards they show; `workers` processes share the pages
+    (0: every core if the site is big)."""
     env = make_environment(templates)
     errors = compile_templates(env, templates)
     if errors:
-        return {}, errors
-    renderer = Renderer(site, md, templates, env, assets)
+        return {}, errors, ()
+    renderer = Renderer(site, md, templates, env, assets, gallery, palette)
     outputs = sorted(renderer.jobs())
     task = partial(_render_slice, renderer)
     pages: dict[str, bytes] = {}
-    for part, part_errors in map_slices(task, outputs, workers_for(len(outputs), workers)):
+    shown: dict[str, cards.Card] = {}
+    for part, part_errors, part_cards in map_slices(task, outputs, workers_for(len(outputs), workers)):
         pages.update(part)
         errors += part_errors
-    return pages, errors
+        shown.update((card.name, card) for card in part_cards)
+    return pages, errors, tuple(shown[name] for name in sorted(shown))
 
 
-def _render_slice(renderer: Renderer, outputs: Sequence[str]) -> tuple[dict[str, bytes], list[ContentError]]:
-    """One worker's share: a forked worker inherits `renderer` and the site, and sends back only bytes."""
+def _render_slice(renderer: Renderer, outputs: Sequence[str]) -> tuple[dict[str, bytes], list[ContentError], tuple]:
+    """One worker's share: a forked worker inherits `renderer` and the site, and sends back only bytes
+    (and the few share cards its pages show)."""
     pages = renderer.render(outputs)
-    return pages, renderer.errors
+    return pages, renderer.errors, tuple(renderer.cards.values())

@@ -45,16 +45,20 @@ def write_site(
     out: Path,
     finish: Callable[[Path], None] | None = None,
     published: Mapping[str, str] | None = None,
+    files: Mapping[str, Path] | None = None,
 ) -> None:
     """Write everything into a new sibling folder, run `finish` on it, then swap it in.
 
     `published` maps a static file's name to the name it is written under (fingerprinted CSS and JS).
+    `files` are finished binary outputs that already exist on disk (encoded images in the cache), by
+    output name: linked or copied, never read into memory.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         fill(new, pages, static_dir, static_files, published)
+        place(new, files or {})
         if finish:
             finish(new)
         _swap(new, out)
@@ -79,6 +83,18 @@ def fill(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     (folder / MARKER).write_bytes(MARKER_TEXT)
+
+
+def place(folder: Path, files: Mapping[str, Path]) -> None:
+    """A hard link where the file system allows it (the cache's files are never changed in place, only
+    replaced), else a copy."""
+    for name, source in sorted(files.items()):
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
 
 
 def _swap(new: Path, out: Path) -> None:

@@ -76,3 +76,14 @@ def test_the_whole_output_folder_is_valid_html(tmp_path):
     )
     assert any(m.get("url", "").endswith(".css") for m in site), "the stylesheet was not checked"
     assert len(list(out.rglob("*.html"))) >= 45
+
+
+@pytest.mark.slow
+def test_pages_with_pictures_and_share_cards_are_valid_html(site_copy, tmp_path):
+    """The fixture site has what the documentary does not yet: figures, inline pictures, a mission image."""
+    out = tmp_path / "pictures"
+    result = run_cli(["build", "--out", str(out), "--no-search", "-q"], cwd=site_copy)
+    assert result.returncode == 0, result.stderr
+    assert "<picture>" in (out / "chapters/beginnings/index.html").read_text()
+    errors = vnu_errors(out)
+    assert [f"{m['url']}:{m.get('lastLine', 0)}: {m['message']}" for m in errors] == []

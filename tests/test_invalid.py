@@ -33,6 +33,9 @@ REQUIRED = {
     "static-overwrites-page", "strict-no-source", "python-tag", "alias-bomb", "several-problems",
     "broken-mission-referenced", "site-yaml-invalid", "missing-site-yaml", "yaml-control-character",
     "source-kind-unknown", "strict-republisher-source", "strict-encyclopedia-only-chapter", "flightpath-block",
+    "image-missing", "image-corrupt", "image-truncated", "image-unsupported-format", "image-without-alt-strict",
+    "image-without-credit-strict", "image-credit-file-invalid", "mission-image-without-credit",
+    "mission-image-missing-file", "image-remote", "image-outside-content",
 }  # fmt: skip
 
 

@@ -113,6 +113,9 @@ def edits(root: Path):
         "new reference",
         lambda: edit(c / "chapters/03-afterwards.md", "[[delta-4]] was", "[[epsilon-5]] and [[delta-4]] was"),
     )
+    yield "picture replaced", lambda: _new_picture(c / "chapters/images/dunes.jpg")
+    yield "picture credit", lambda: edit(c / "chapters/images/dunes.jpg.yaml", "licence: CC0 1.0", "licence: CC BY")
+    yield "picture caption", lambda: edit(c / "chapters/01-beginnings.md", '"Dunes at dusk:', '"Dunes at night:')
     yield "chapter renamed", lambda: move(c / "chapters/03-afterwards.md", c / "chapters/04-later.md")
     yield "source title", lambda: edit(c / "sources.yaml", "title: Gamma", "title: Gamma, revised")
     yield "site subtitle", lambda: edit(c / "site.yaml", "subtitle: A tiny", "subtitle: A very small")
@@ -123,6 +126,13 @@ def edits(root: Path):
     yield "static added", lambda: write(s / "img/extra.txt", "an extra static file\n")
     yield "static removed", lambda: ((s / "img/extra.txt").unlink(), {s / "img/extra.txt"})[1]
     yield "mission removed", lambda: _remove_delta(c)
+
+
+def _new_picture(path: Path) -> set[Path]:
+    from PIL import Image
+
+    Image.new("RGB", (700, 420), (40, 60, 90)).save(path, "JPEG")
+    return {path}
 
 
 def _remove_delta(content: Path) -> set[Path]:

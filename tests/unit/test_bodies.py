@@ -44,6 +44,9 @@ class Resolver:
     def flightpath(self, slugs: list[str]) -> str:
         return f'<figure data-missions="{" ".join(slugs)}"></figure>'
 
+    def image(self, src: str, alt: str, caption: str, alone: bool, lead: bool) -> str:
+        return f'<img src="{src}" data-alt="{alt}" data-caption="{caption}" data-flags="{alone:d}{lead:d}">'
+
 
 def bodies() -> list[str]:
     files = sorted((ROOT / "content").rglob("*.md")) + sorted((FIXTURE_SITE / "content").rglob("*.md"))
@@ -66,7 +69,7 @@ def test_compiled_doc_keeps_what_the_graph_reads():
     md = make_parser()
     doc, compiled = parse(md, TRICKY, 5), compile_doc(md, ParseJob(TRICKY, 5))
     assert (compiled.refs, compiled.headings, compiled.words) == (doc.refs, doc.headings, doc.words)
-    assert compiled.images_without_alt == doc.images_without_alt
+    assert compiled.images == doc.images and compiled.images_without_alt == doc.images_without_alt
 
 
 def test_cache_bytes_round_trip():
@@ -83,7 +86,7 @@ def test_cache_bytes_round_trip():
         b"",
         b"not json\n<p>x</p>",
         b'{"refs": []}\n<p></p>',
-        b'{"refs":[],"headings":[],"words":1,"no_alt":[],"holes":[]}\n\x001&\x00',
+        b'{"refs":[],"headings":[],"words":1,"images":[],"holes":[]}\n\x001&\x00',
     ],
 )
 def test_malformed_cache_bytes_raise(blob):

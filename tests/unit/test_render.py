@@ -53,9 +53,14 @@ def test_resolver_links_escapes_and_numbers_citations():
 
 def test_the_real_templates_render_every_output():
     site = small_site()
-    pages, errors = render_site(site, make_parser(), ROOT / "templates")
+    pages, errors, cards = render_site(site, make_parser(), ROOT / "templates")
     assert errors == []
     assert set(pages) == set(site.outputs)
+    shown = {card.name for card in cards}
+    html_pages = [name for name in pages if name.endswith(".html")]
+    assert len(shown) == len(html_pages)  # every page has its own title, so its own card
+    home = pages["index.html"].decode()
+    assert any(f'<meta property="og:image" content="https://example.org/sub/{name}">' in home for name in shown)
     chapter = pages["chapters/one/index.html"].decode()
     assert '<time datetime="1971-05-28">28 May 1971</time>' in chapter
     assert 'href="/sub/missions/mars-3/"' in chapter
@@ -72,6 +77,7 @@ def templates(tmp_path):
             "missions",
             "timeline",
             "sources",
+            "credits",
             "search",
             "chapter",
             "page",
@@ -91,7 +97,7 @@ def templates(tmp_path):
 def test_template_syntax_errors_name_the_template_and_line(templates, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     folder = templates({"chapter.html": "line one\n{% if %}\n", "page.html": "{{ x }\n"})
-    _, errors = render_site(small_site(), make_parser(), folder)
+    _, errors, _ = render_site(small_site(), make_parser(), folder)
     assert [e.format() for e in errors] == [
         "templates/chapter.html:2:1: error: Expected an expression, got 'end of statement block'",
         "templates/page.html:1:1: error: unexpected '}'",
@@ -101,7 +107,7 @@ def test_template_syntax_errors_name_the_template_and_line(templates, monkeypatc
 def test_undefined_variables_name_the_template_and_line(templates, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     folder = templates({"mission.html": "fine\n\n{{ node.data.nmae }}\n"})
-    _, errors = render_site(small_site(), make_parser(), folder)
+    _, errors, _ = render_site(small_site(), make_parser(), folder)
     assert [e.format() for e in errors] == [
         "templates/mission.html:3:1: error: template error: 'documentary.models.Mission object' has no attribute 'nmae'"
     ]
@@ -111,7 +117,7 @@ def test_a_template_that_is_not_utf8_is_one_clean_error(templates, monkeypatch, 
     monkeypatch.chdir(tmp_path)
     folder = templates({})
     (folder / "page.html").write_bytes(b"caf\xe9 {{ output }}\n")
-    _, errors = render_site(small_site(), make_parser(), folder)
+    _, errors, _ = render_site(small_site(), make_parser(), folder)
     assert [e.format() for e in errors] == [
         "templates/page.html:1:1: error: template is not valid UTF-8: invalid continuation byte"
     ]
