@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import math
@@ -18,6 +19,7 @@ from .errors import ContentError, Source, error, warning
 from .load import YamlDoc
 from .markdown import Doc, Ref
 from .models import Content, MissionDoc, SiteConfig, SourceEntry, TextDoc
+from .translations import Translation
 
 SYNODIC_DAYS = 779.94
 WINDOW_EPOCH = dt.date(2020, 7, 30)
@@ -105,6 +107,19 @@ class Site:
     sources: dict[str, SourceEntry]
     source_users: dict[str, tuple[Link, ...]]
     outputs: tuple[str, ...]  # every generated file, relative to the output root
+    language: str = "en"
+    prefix: str = ""  # where this language's pages are: "" for the default language, "ru/" for Russian
+    translations: tuple[Site, ...] = ()  # the other languages' editions (only the default edition has them)
+
+    @property
+    def editions(self) -> tuple[Site, ...]:
+        """Every language's edition, the default first."""
+        return (self, *self.translations)
+
+    @cached_property
+    def pages_here(self) -> frozenset[str]:
+        """This edition's outputs without its language prefix: what a link may point to in this language."""
+        return frozenset(o.removeprefix(self.prefix) for o in self.outputs)
 
     def mission(self, slug: str) -> MissionNode:
         return self._by_slug[slug]
@@ -127,29 +142,55 @@ def build_graph(
     static_files: tuple[str, ...] = (),
     parse_all: ParseAll | None = None,
     static_root: str = "static",
+    translations: tuple[Translation, ...] = (),
 ) -> tuple[Site, list[ContentError]]:
     """`parse_all` parses every body in one call (the pipeline passes one that uses the cache and every core);
-    `static_root` is the static folder as problems name it."""
+    `static_root` is the static folder as problems name it. Each translation becomes an edition of the
+    default one, linked the same way; checks that concern only the original's facts run once."""
     errors: list[ContentError] = []
+    parse_all = parse_all or (lambda jobs: parse_each(md, jobs))
+    site, targets = _edition(content, parse_all, static_files, errors, static_root=static_root)
+    editions = tuple(
+        _edition(t.content, parse_all, static_files, errors, f"{t.language}/", t.translated_missions, targets)[0]
+        for t in translations
+    )
+    return dataclasses.replace(site, translations=editions), errors
+
+
+def _edition(
+    content: Content,
+    parse_all: ParseAll,
+    static_files: tuple[str, ...],
+    errors: list[ContentError],
+    prefix: str = "",
+    translated: frozenset[str] | None = None,
+    targets: set[str] | None = None,
+    static_root: str = "static",
+) -> tuple[Site, set[str]]:
+    """One language's pages; `translated` (None: the original) names the missions that have a page in it."""
     missions = {m.slug: m for m in sorted(content.missions, key=_launch_order)}
     checker = _RefChecker(missions, content.sources, errors, content.invalid_missions)
-    chapters, pages, descriptions = _parse_bodies(content, missions, parse_all or (lambda jobs: parse_each(md, jobs)))
-    for mission in missions.values():
+    chapters, pages, descriptions = _parse_bodies(content, missions, parse_all)
+    original = translated is None
+    for mission in missions.values() if original else ():
         _check_mission(mission, content.sources, errors)
     chapter_nodes = _chapter_nodes(chapters, content.sources)
     page_nodes = tuple(_text_node(p, b, f"{p.slug}/", content.sources) for p, b in pages)
     mission_nodes = _mission_nodes(missions, descriptions, chapter_nodes + page_nodes, content.sources)
-    outputs = _outputs(chapter_nodes, page_nodes, mission_nodes)
-    checker.targets = set(outputs) | set(static_files)
+    with_pages = mission_nodes if original else tuple(m for m in mission_nodes if m.slug in translated)
+    outputs = _outputs(chapter_nodes, page_nodes, with_pages, prefix)
+    # links in every language are checked against the original's pages: a translation falls back to them
+    checker.targets = targets if targets is not None else set(outputs) | set(static_files)
     for text, body in chapters + pages:
         checker.check(text.file.path, body.refs)
         _warn_images(text.file.path, body, errors)
     for slug, body in descriptions.items():
         if body:
             checker.check(missions[slug].doc.path, body.refs)
-    _check_collisions(content, outputs, static_files, static_root, errors)
-    _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
-    _warn_placeholders(content, errors)
+    if original:
+        _check_collisions(content, outputs, static_files, static_root, errors)
+        _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
+    _warn_placeholders(content, errors, None if original else translated)
     site = Site(
         config=content.site,
         chapters=chapter_nodes,
@@ -159,8 +200,10 @@ def build_graph(
         sources=content.sources,
         source_users=_source_users(chapter_nodes + page_nodes, mission_nodes),
         outputs=outputs,
+        language=content.site.language,
+        prefix=prefix,
     )
-    return site, errors
+    return site, checker.targets
 
 
 def _launch_order(mission: MissionDoc) -> tuple:
@@ -342,11 +385,14 @@ def _source_users(texts: tuple[TextNode, ...], missions: tuple[MissionNode, ...]
     return {key: tuple(links) for key, links in users.items()}
 
 
-def _outputs(chapters, pages, missions) -> tuple[str, ...]:
-    fixed = ["index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml"]
+SITE_WIDE = ("sitemap.xml", "robots.txt")  # one for the whole site, at its root, whatever the languages
+
+
+def _outputs(chapters, pages, missions, prefix: str = "") -> tuple[str, ...]:
+    fixed = ["index.html", "404.html", "feed.xml"] + ([] if prefix else list(SITE_WIDE))
     fixed += [f"{name}/index.html" for name in ("chapters", "missions", "timeline", "sources", "search")]
     nodes = [n.url + "index.html" for n in chapters + pages + missions]
-    return tuple(sorted(fixed + nodes))
+    return tuple(sorted(prefix + name for name in fixed + nodes))
 
 
 def _check_collisions(
@@ -383,9 +429,11 @@ def _warn_unused(content: Content, chapters, pages, missions, errors: list[Conte
             errors.append(ContentError(doc.where((key,), key=True), f"source '{key}' is never cited", "warning"))
 
 
-def _warn_placeholders(content: Content, errors: list[ContentError]) -> None:
-    """Warnings (errors under --strict): a TODO left in a content file, e.g. by `build.py new`."""
-    texts = [(m.doc.path, m.doc.text, 1) for m in content.missions]
+def _warn_placeholders(content: Content, errors: list[ContentError], missions: frozenset[str] | None = None) -> None:
+    """Warnings (errors under --strict): a TODO left in a content file, e.g. by `build.py new`.
+
+    `missions` limits the mission files looked at (a translation's own files, not the originals again)."""
+    texts = [(m.doc.path, m.doc.text, 1) for m in content.missions if missions is None or m.slug in missions]
     for text in content.chapters + content.pages:  # front matter starts on line 2, after its '---'
         texts += [(text.file.path, text.file.meta.text, 2), (text.file.path, text.file.body, text.file.body_line)]
     if content.sources_doc:

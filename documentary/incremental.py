@@ -25,10 +25,11 @@ from jinja2 import nodes
 from .cache import BodyCache
 from .errors import BuildFailed, error
 from .graph import Site
+from .i18n import FOLDER as I18N
 from .load import list_static
 from .markdown import Doc
 from .pipeline import Options, Prepared, Progress, prepare
-from .render import PageResolver, Renderer, Urls, compile_templates, make_environment
+from .render import PageResolver, Renderer, compile_templates, make_environment
 from .write import MARKER, MARKER_TEXT, sync
 
 SITE_FIELDS = frozenset(f.name for f in dataclasses.fields(Site))
@@ -91,10 +92,13 @@ def rebuild(
     env, templates, changed = _templates(options.templates, previous)
     started = time.perf_counter()
     renderer = Renderer(prepared.site, prepared.md, options.templates, env)
-    jobs = {output: template for output, (template, _) in renderer.jobs().items()}
-    inputs = page_inputs(prepared.site)
+    if renderer.errors:
+        raise BuildFailed(renderer.errors)
+    languages = {output: job.language for output, job in renderer.jobs().items()}
+    jobs = {output: job.template for output, job in renderer.jobs().items()}
+    inputs = page_inputs(renderer)
     inputs = {output: inputs.get(output, ()) for output in jobs}
-    pages = renderer.render(sorted(stale(previous, prepared.site, jobs, inputs, templates, changed)))
+    pages = renderer.render(sorted(stale(previous, prepared.site, jobs, inputs, templates, changed, languages)))
     if renderer.errors:
         raise BuildFailed(renderer.errors)
     progress("render", len(pages), time.perf_counter() - started)
@@ -287,31 +291,35 @@ def _order(site: Site, name: str) -> tuple[str, ...]:
     return tuple(node.url for node in getattr(site, name))
 
 
-def page_inputs(site: Site) -> dict[str, tuple]:
-    """Each page's own inputs besides its template; mirrors Renderer.text_context and mission_context."""
-    printed = _printer(site)
-    windows = {w.index: w for w in site.windows}
+def page_inputs(renderer: Renderer) -> dict[str, tuple]:
+    """Each page's own inputs besides its template; mirrors Renderer.text_context and mission_context.
+
+    Every language's pages, each under its own prefix (the edition's strings are compared as a whole
+    when a template changes; a changed i18n file counts as a changed template)."""
     inputs: dict[str, tuple] = {}
-    for node in site.chapters + site.pages:
-        inputs[node.url + "index.html"] = (node, printed(node.body))
-    order = site.missions
-    for i, mission in enumerate(order):
-        before = order[i - 1] if i else None
-        after = order[i + 1] if i + 1 < len(order) else None
-        inputs[mission.url + "index.html"] = (
-            mission,
-            windows[mission.window],
-            before,
-            after,
-            printed(mission.description),
-        )
+    for edition in renderer.editions:
+        site, prefix = edition.site, edition.site.prefix
+        printed = _printer(renderer.resolver(edition))
+        windows = {w.index: w for w in site.windows}
+        for node in site.chapters + site.pages:
+            inputs[prefix + node.url + "index.html"] = (node, printed(node.body))
+        order = site.missions
+        for i, mission in enumerate(order):
+            before = order[i - 1] if i else None
+            after = order[i + 1] if i + 1 < len(order) else None
+            inputs[prefix + mission.url + "index.html"] = (
+                mission,
+                windows[mission.window],
+                before,
+                after,
+                printed(mission.description),
+            )
     return inputs
 
 
-def _printer(site: Site) -> Callable[[Doc | None], tuple[str, ...]]:
+def _printer(resolver: PageResolver) -> Callable[[Doc | None], tuple[str, ...]]:
     """What a body's [[...]] references print, resolved as the renderer resolves them: a page that names
     a mission renders again when that name (or the fact, or the count) changes, not on every edit of it."""
-    resolver = PageResolver(site, Urls(site.config.base_url), ())
     resolve = functools.cache(resolver.wikilink)  # a [[count:...]] is the same on every page
 
     def printed(body: Doc | None) -> tuple[str, ...]:
@@ -328,15 +336,23 @@ def stale(
     inputs: dict[str, tuple],
     templates: Templates,
     changed_templates: set[str],
+    languages: dict[str, str] | None = None,
 ) -> set[str]:
-    """The outputs to render: all at first, then those with a changed template, site field or context."""
-    if previous is None:
+    """The outputs to render: all at first, then those with a changed template, site field or context.
+
+    A page is compared with the same language's edition of the last build."""
+    if previous is None or any(name.startswith(I18N + "/") for name in changed_templates):
         return set(jobs)
-    old = previous.prepared.site
-    changed = changed_fields(site, old)
+    old_editions = {e.language: e for e in previous.prepared.site.editions}
+    changes = {
+        e.language: changed_fields(e, old_editions[e.language]) if e.language in old_editions else SITE_FIELDS
+        for e in site.editions
+    }
+    languages = languages or {}
     todo = set()
     for output, template in jobs.items():
         reads = templates.reads.get(template)
+        changed = changes.get(languages.get(output, site.language), set(SITE_FIELDS))
         if (
             output not in previous.inputs
             or templates.uses.get(template, frozenset(templates.sources)) & changed_templates

@@ -6,6 +6,7 @@ Parsing functions take text, not paths; only `load_content` touches the disk.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -66,6 +67,19 @@ class MarkdownDoc:
 
 
 @dataclass(frozen=True)
+class RawTranslation:
+    """content/<lang>/: the same file names as the original, holding only the translated text."""
+
+    language: str
+    folder: str  # as problems name it, e.g. content/ru
+    site: YamlDoc | None
+    chapters: tuple[MarkdownDoc, ...]
+    missions: tuple[tuple[str, YamlDoc], ...]
+    sources: YamlDoc | None
+    pages: tuple[MarkdownDoc, ...]
+
+
+@dataclass(frozen=True)
 class RawContent:
     site: YamlDoc | None
     chapters: tuple[MarkdownDoc, ...]
@@ -74,6 +88,13 @@ class RawContent:
     pages: tuple[MarkdownDoc, ...]
     errors: tuple[ContentError, ...]
     broken_missions: tuple[str, ...] = ()  # files that exist but could not be read or parsed
+    translations: tuple[RawTranslation, ...] = ()
+    digests: dict[str, str] = field(default_factory=dict)  # file as problems name it -> revision(bytes)
+
+
+def revision(raw: bytes) -> str:
+    """What a translation's `translated_from` records: the first 12 hex digits of the SHA-256 of the original."""
+    return hashlib.sha256(raw).hexdigest()[:12]
 
 
 class _YamlProblem(Exception):
@@ -309,6 +330,7 @@ def load_content(content_dir: Path, display_base: Path | None = None) -> RawCont
     """Read every content file once. Problems are collected, never raised."""
     base = display_base or Path.cwd()
     errors: list[ContentError] = []
+    digests: dict[str, str] = {}
 
     def read(path: Path) -> tuple[str, str | None]:
         shown = _display(path, base)
@@ -317,6 +339,7 @@ def load_content(content_dir: Path, display_base: Path | None = None) -> RawCont
         except OSError as exc:  # deleted or renamed since the folder was listed, or unreadable
             errors.append(error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}"))
             return shown, None
+        digests[shown] = revision(raw)
         text, problems = decode(shown, raw)
         errors.extend(problems)
         return shown, text
@@ -327,7 +350,33 @@ def load_content(content_dir: Path, display_base: Path | None = None) -> RawCont
     broken: list[str] = []
     missions = _load_missions(content_dir / "missions", read, errors, broken)
     pages = _load_pages(content_dir / "pages", read, errors)
-    return RawContent(site, chapters, missions, sources, pages, tuple(errors), tuple(broken))
+    translations = tuple(
+        _load_translation(content_dir / language, language, base, read, errors)
+        for language in declared_languages(site)[1:]
+    )
+    return RawContent(site, chapters, missions, sources, pages, tuple(errors), tuple(broken), translations, digests)
+
+
+def declared_languages(site: YamlDoc | None) -> tuple[str, ...]:
+    """site.yaml's `languages`, as far as it reads as a list of codes (the models check it properly)."""
+    data = site.data if site else None
+    listed = data.get("languages") if isinstance(data, dict) else None
+    if not isinstance(listed, list):
+        return ()
+    return tuple(dict.fromkeys(code for code in listed if isinstance(code, str) and SLUG.match(code)))
+
+
+def _load_translation(folder: Path, language: str, base: Path, read, errors: list[ContentError]) -> RawTranslation:
+    broken: list[str] = []  # a translation that cannot be parsed has its own error; it is then "missing"
+    return RawTranslation(
+        language=language,
+        folder=_display(folder, base),
+        site=_load_yaml(folder / "site.yaml", read, errors, required=False),
+        chapters=_load_chapters(folder / "chapters", read, errors),
+        missions=_load_missions(folder / "missions", read, errors, broken),
+        sources=_load_yaml(folder / "sources.yaml", read, errors, required=False),
+        pages=_load_pages(folder / "pages", read, errors),
+    )
 
 
 def _display(path: Path, base: Path) -> str:

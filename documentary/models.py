@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from .dates import PartialDate, parse_date, parse_day, parse_time
 from .errors import ContentError
+from .formats import known_language
 from .load import SLUG, MarkdownDoc, RawContent, YamlDoc
 
 PROGRAMS = ("soviet", "russia", "usa", "europe", "china", "india", "japan", "uae")
@@ -22,6 +23,7 @@ OUTCOMES = ("success", "partial", "failure")
 Program = Literal["soviet", "russia", "usa", "europe", "china", "india", "japan", "uae"]
 MissionType = Literal["flyby", "orbiter", "lander", "impactor", "rover", "penetrator", "sample-return"]
 Outcome = Literal["success", "partial", "failure"]
+LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 COSPAR = re.compile(r"^\d{4}-\d{3}[A-Z]{1,3}$")
 
 
@@ -68,16 +70,42 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
+def _language(value: str) -> str:
+    if not LANGUAGE.match(value) or not known_language(value):
+        raise ValueError(f"'{value}' is not a language code that Babel knows, like en or ru")
+    return value
+
+
+Language = Annotated[str, AfterValidator(_language)]
+
+
 class SiteConfig(Model):
     title: Text
     subtitle: str = ""
     description: Text
-    language: Text = "en"
+    language: Language = "en"
+    languages: tuple[Language, ...] = ()  # the first is the default, at the root; the others under /<lang>/
     base_url: Annotated[str, AfterValidator(normalise_base_url)]
     author: Text
     licence: Text
     updated: Day
     allow_html: bool = False
+
+    @model_validator(mode="after")
+    def _default_language(self) -> SiteConfig:
+        if not self.languages:
+            return self
+        if len(set(self.languages)) != len(self.languages):
+            raise ValueError("languages: a language is listed twice")
+        if "language" in self.model_fields_set and self.language != self.languages[0]:
+            raise ValueError(f"language '{self.language}' must be the first of languages, or left out")
+        object.__setattr__(self, "language", self.languages[0])  # frozen; set once, while validating
+        return self
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """Every language the site is published in, the default first."""
+        return self.languages or (self.language,)
 
 
 class Launch(Model):

@@ -18,6 +18,7 @@ from .models import normalise_base_url, validate
 from .parallel import paused_gc
 from .render import render_site
 from .search import SearchUnavailable, index_site
+from .translations import translate
 from .write import check_output_dir, write_site
 
 Progress = Callable[[str, int, float], None]
@@ -72,12 +73,14 @@ def prepare(options: Options, progress: Progress = _quiet, cache: BodyCache | No
         raise BuildFailed(problems)
     if options.base_url:
         content = _with_base_url(content, options.base_url, problems)
+    translations, translation_problems = translate(content, raw)
+    problems += translation_problems
     progress("validate", len(content.missions) + len(content.chapters), _since(started))
     started = time.perf_counter()
     static_files = list_static(options.static)
     md = make_parser(content.site.allow_html)
     parse_all = lambda jobs: compile_all(md, jobs, cache, options.workers)  # noqa: E731
-    site, graph_problems = build_graph(content, md, static_files, parse_all, display_path(options.static))
+    site, graph_problems = build_graph(content, md, static_files, parse_all, display_path(options.static), translations)
     problems += graph_problems
     progress("graph", len(site.outputs), _since(started))
     errors, warnings = _split(problems, options.strict)
@@ -109,7 +112,7 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     started = time.perf_counter()
     finish = None
     if options.search:
-        finish = lambda folder: _index(folder, result.site.config.language, progress)  # noqa: E731
+        finish = lambda folder: _index(folder, _search_language(result.site), progress)  # noqa: E731
     try:
         write_site(result.pages, options.static, result.static_files, out, finish)
     except SearchUnavailable as exc:
@@ -120,7 +123,12 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     return result
 
 
-def _index(folder: Path, language: str, progress: Progress) -> None:
+def _search_language(site: Site) -> str | None:
+    """One language: index everything as it. Several: Pagefind keeps an index per page's <html lang>."""
+    return None if site.translations else site.config.language
+
+
+def _index(folder: Path, language: str | None, progress: Progress) -> None:
     started = time.perf_counter()
     count = index_site(folder, language)
     progress("search", count, _since(started))
@@ -137,7 +145,8 @@ def _with_base_url(content, base_url: str, problems: list[ContentError]):
 
 def _split(problems: list[ContentError], strict: bool) -> tuple[list[ContentError], list[ContentError]]:
     if strict:
-        return [ContentError(p.source, p.message) for p in problems], []
+        return sorted({ContentError(p.source, p.message) for p in problems}), []
+    problems = sorted(set(problems))  # an edition's check may repeat the original's
     return [p for p in problems if p.severity == "error"], [p for p in problems if p.severity != "error"]
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import jinja2
@@ -20,56 +21,105 @@ from .bodies import render_body
 from .dates import PartialDate
 from .errors import ContentError, error
 from .graph import Citation, MissionNode, Site, TextNode, Window
+from .i18n import FOLDER, Strings, read_strings
 from .markdown import Doc
+from .models import OUTCOMES, PROGRAMS
 from .parallel import map_slices, workers_for
 
-OUTCOME_LABELS = {"success": "Success", "partial": "Partial success", "failure": "Failure"}
-PROGRAM_LABELS = {
-    "soviet": "Soviet Union",
-    "russia": "Russia",
-    "usa": "United States",
-    "europe": "Europe",
-    "china": "China",
-    "india": "India",
-    "japan": "Japan",
-    "uae": "United Arab Emirates",
+SITE_WIDE = {"sitemap.xml": "sitemap.xml", "robots.txt": "robots.txt"}  # one for all languages, at the root
+EDITION_PAGES = {
+    "index.html": "index.html",
+    "404.html": "404.html",
+    "chapters/index.html": "chapters.html",
+    "missions/index.html": "missions.html",
+    "timeline/index.html": "timeline.html",
+    "sources/index.html": "sources.html",
+    "search/index.html": "search.html",
+    "feed.xml": "feed.xml",
 }
 
 
 @dataclass(frozen=True)
 class Urls:
-    """Every internal URL starts with the site's path, so the site works under a sub-path."""
+    """Every internal URL starts with the site's path, so the site works under a sub-path.
+
+    In a translated edition a link goes to the page in that language (`/ru/timeline/`) when the edition
+    has it, and to the original otherwise (a page left untranslated, a stylesheet, the search bundle).
+    """
 
     base_url: str
+    prefix: str = ""  # "ru/" in the Russian edition
+    here: frozenset[str] = frozenset()  # the edition's outputs, without the prefix
 
     @property
     def base_path(self) -> str:
         return urlsplit(self.base_url).path or "/"
 
     def path(self, target: str = "") -> str:
-        return self.base_path + target.lstrip("/")
+        return self.base_path + self._local(target)
 
     def absolute(self, target: str = "") -> str:
-        return self.base_url + target.lstrip("/")
+        return self.base_url + self._local(target)
+
+    def of(self, output: str) -> str:
+        """The path of one output file, whichever language it is in."""
+        return self.base_path + output.removesuffix("index.html")
 
     def canonical(self, output: str) -> str:
         """The public URL of an output file: pretty URLs drop the index.html."""
-        return self.absolute(output.removesuffix("index.html"))
+        return self.base_url + output.removesuffix("index.html")
+
+    def _local(self, target: str) -> str:
+        target = target.lstrip("/")
+        if not self.prefix:
+            return target
+        page = target.split("#", 1)[0].split("?", 1)[0]
+        candidates = {page, page + "index.html", page.rstrip("/") + "/index.html"} if page else {"index.html"}
+        return self.prefix + target if candidates & self.here else target
 
 
-def time_tag(date: PartialDate, time: str | None = None) -> Markup:
-    if time:
-        stamp = f"{date.iso}T{time}Z" if date.day else date.iso
-        return Markup(f'<time datetime="{stamp}">{date.human}, {time}&nbsp;UTC</time>')
-    return Markup(f'<time datetime="{date.iso}">{date.human}</time>')
+class Alternate(NamedTuple):
+    """The same page in one language: for hreflang, the sitemap and the language switcher."""
+
+    language: str
+    output: str
+    name: str  # the language's own name for itself
+    switch: str  # "Read this page in English", in that language
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language's site, its URLs and its words."""
+
+    site: Site
+    urls: Urls
+    strings: Strings
+
+    @property
+    def language(self) -> str:
+        return self.site.language
+
+
+class Job(NamedTuple):
+    """One output file: its template, its language, and a function that builds its context on demand."""
+
+    template: str
+    language: str
+    context: Callable[[], dict]
+
+
+class SitemapEntry(NamedTuple):
+    output: str
+    alternates: tuple[Alternate, ...]
 
 
 class PageResolver:
-    """Turns [[...]] and [@...] into HTML for one page, with that page's citation numbers."""
+    """Turns [[...]] and [@...] into HTML for one page, with that page's citation numbers and language."""
 
-    def __init__(self, site: Site, urls: Urls, citations: tuple[Citation, ...]):
+    def __init__(self, site: Site, urls: Urls, citations: tuple[Citation, ...], strings: Strings):
         self.site = site
         self.urls = urls
+        self.strings = strings
         self.numbers = {c.key: c.number for c in citations}
 
     def wikilink(self, kind: str, target: str, detail: str | None) -> str:
@@ -77,7 +127,7 @@ class PageResolver:
             return str(facts.count([m.data for m in self.site.missions], detail or ""))
         mission = self.site.mission(target)
         if kind == "fact":
-            return str(format_fact(facts.value(mission.data, detail or ""), detail or ""))
+            return str(format_fact(facts.value(mission.data, detail or ""), detail or "", self.strings))
         text = escape(detail) if detail else escape(mission.data.name)
         return f'<a class="mission-link" href="{self.urls.path(mission.url)}">{text}</a>'
 
@@ -85,21 +135,25 @@ class PageResolver:
         return self.urls.path(path)
 
     def cite(self, keys: list[str]) -> str:
-        links = [f'<a href="#source-{k}" aria-label="source {self.numbers[k]}">{self.numbers[k]}</a>' for k in keys]
+        label = self.strings("citations.source", number="{}")
+        links = [
+            f'<a href="#source-{k}" aria-label="{escape(label.format(self.numbers[k]))}">{self.numbers[k]}</a>'
+            for k in keys
+        ]
         return f'<sup class="cite">[{", ".join(links)}]</sup>'
 
 
-def format_fact(found: object, path: str) -> Markup:
+def format_fact(found: object, path: str, strings: Strings) -> Markup:
     if isinstance(found, PartialDate):
-        return time_tag(found)
+        return strings.time_tag(found)
     if path.endswith(".lat"):
-        return Markup(escape(facts.coordinate(found, "N", "S")))
+        return Markup(escape(strings.lat(found)))
     if path.endswith(".lon"):
-        return Markup(escape(facts.coordinate(found, "E", "W")))
+        return Markup(escape(strings.lon(found)))
     if path == "outcome":
-        return Markup(escape(OUTCOME_LABELS[found].lower()))
+        return Markup(escape(strings(f"outcome.{found}.lower")))
     if path == "program":
-        return Markup(escape(PROGRAM_LABELS[found]))
+        return Markup(escape(strings(f"program.{found}")))
     return Markup(escape(found))
 
 
@@ -121,17 +175,20 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # one build never sees a template change; checking cost a stat per include
     )
-    env.filters["date"] = time_tag
-    env.filters["coord_lat"] = lambda v: facts.coordinate(v, "N", "S")
-    env.filters["coord_lon"] = lambda v: facts.coordinate(v, "E", "W")
-    env.globals.update(outcome_labels=OUTCOME_LABELS, program_labels=PROGRAM_LABELS, charts=charts)
+    # the page's language is in its context (`t`, its Strings): filters format for that language
+    env.filters["date"] = jinja2.pass_context(lambda ctx, date, time=None: ctx["t"].time_tag(date, time))
+    env.filters["month"] = jinja2.pass_context(lambda ctx, day: ctx["t"].formats.month(day))
+    env.filters["coord_lat"] = jinja2.pass_context(lambda ctx, v: ctx["t"].lat(v))
+    env.filters["coord_lon"] = jinja2.pass_context(lambda ctx, v: ctx["t"].lon(v))
+    env.filters["type_label"] = jinja2.pass_context(lambda ctx, v: ctx["t"](f"type.{v}"))
+    env.globals.update(charts=charts)
     return env
 
 
 def compile_templates(env: jinja2.Environment, templates: Path) -> list[ContentError]:
     """Load every template once so all syntax errors are reported together."""
     errors = []
-    for name in env.list_templates(filter_func=lambda n: not n.startswith(".")):
+    for name in env.list_templates(filter_func=lambda n: not n.startswith((".", FOLDER + "/"))):
         try:
             env.get_template(name)
         except UnicodeDecodeError as exc:
@@ -149,25 +206,53 @@ def _template_path(templates: Path, name: str) -> str:
 
 
 class Renderer:
-    def __init__(self, site: Site, md: MarkdownIt, templates: Path, env: jinja2.Environment | None = None):
+    def __init__(
+        self,
+        site: Site,
+        md: MarkdownIt,
+        templates: Path,
+        env: jinja2.Environment | None = None,
+        strings: dict[str, Strings] | None = None,
+    ):
         self.site = site
         self.md = md
         self.templates = templates
         self.env = env or make_environment(templates)
-        self.urls = Urls(site.config.base_url)
         self.errors: list[ContentError] = []
+        if strings is None:
+            strings, problems = read_strings(templates, tuple(e.language for e in site.editions))
+            self.errors += problems
+        self.editions = tuple(
+            Edition(e, Urls(site.config.base_url, e.prefix, e.pages_here), strings[e.language])
+            for e in site.editions
+            if e.language in strings
+        )
         self.updated = updated_stamp(site)
 
-    def markdown(self, doc: Doc | None, citations: tuple[Citation, ...]) -> Markup:
+    @cached_property
+    def _alternates(self) -> dict[str, tuple[Alternate, ...]]:
+        """Each HTML page (by its path in the default language) in every language that has it, default first."""
+        found: dict[str, list[Alternate]] = {}
+        for edition in self.editions:
+            name, switch = edition.strings("language.name"), edition.strings("language.switch")
+            for page in sorted(edition.site.pages_here):
+                if page.endswith(".html"):
+                    found.setdefault(page, []).append(
+                        Alternate(edition.language, edition.site.prefix + page, name, switch)
+                    )
+        return {page: tuple(alternates) for page, alternates in found.items()}
+
+    def markdown(self, edition: Edition, doc: Doc | None, citations: tuple[Citation, ...]) -> Markup:
         if doc is None:
             return Markup("")
-        return Markup(render_body(self.md, doc, PageResolver(self.site, self.urls, citations)))
+        return Markup(render_body(self.md, doc, self.resolver(edition, citations)))
 
-    def page(self, output: str, template: str, **context) -> tuple[str, bytes] | None:
+    def resolver(self, edition: Edition, citations: tuple[Citation, ...] = ()) -> PageResolver:
+        return PageResolver(edition.site, edition.urls, citations, edition.strings)
+
+    def page(self, output: str, template: str, context: dict) -> tuple[str, bytes] | None:
         try:
-            html = self.env.get_template(template).render(
-                site=self.site, urls=self.urls, output=output, updated=self.updated, **context
-            )
+            html = self.env.get_template(template).render(updated=self.updated, **context)
         except jinja2.TemplateSyntaxError as exc:
             self.errors.append(
                 error(_template_path(self.templates, exc.name or template), exc.lineno or 1, 1, exc.message or "")
@@ -187,66 +272,89 @@ class Renderer:
         message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
         return error(where[0], where[1], 1, f"template error: {message}")
 
-    def jobs(self) -> dict[str, tuple[str, Callable[[], dict]]]:
-        """Every output file: its template and a function that builds its context on demand."""
-        site = self.site
-        fixed = {
-            "index.html": "index.html",
-            "404.html": "404.html",
-            "chapters/index.html": "chapters.html",
-            "missions/index.html": "missions.html",
-            "timeline/index.html": "timeline.html",
-            "sources/index.html": "sources.html",
-            "search/index.html": "search.html",
-            "sitemap.xml": "sitemap.xml",
-            "robots.txt": "robots.txt",
-            "feed.xml": "feed.xml",
-        }
-        jobs: dict[str, tuple[str, Callable[[], dict]]] = {out: (tpl, dict) for out, tpl in fixed.items()}
-        for c in site.chapters:
-            jobs[c.url + "index.html"] = ("chapter.html", partial(self.chapter_context, c))
-        for p in site.pages:
-            jobs[p.url + "index.html"] = ("page.html", partial(self.text_context, p))
-        for m in site.missions:
-            jobs[m.url + "index.html"] = ("mission.html", partial(self.mission_context, m))
+    def jobs(self) -> dict[str, Job]:
+        """Every output file of every language: the languages are one more dimension of this table."""
+        jobs: dict[str, Job] = {}
+        for edition in self.editions:
+            site = edition.site
+
+            def add(page: str, template: str, context: Callable[[], dict] = dict, edition=edition) -> None:
+                build = partial(self._context, edition, page, context)
+                jobs[edition.site.prefix + page] = Job(template, edition.language, build)
+
+            fixed = EDITION_PAGES if site.prefix else {**EDITION_PAGES, **SITE_WIDE}
+            for page, template in fixed.items():
+                add(page, template, partial(self.sitemap_context) if page == "sitemap.xml" else dict)
+            for c in site.chapters:
+                add(c.url + "index.html", "chapter.html", partial(self.chapter_context, edition, c))
+            for p in site.pages:
+                add(p.url + "index.html", "page.html", partial(self.text_context, edition, p))
+            for m in site.missions:
+                if m.url + "index.html" in site.pages_here:
+                    add(m.url + "index.html", "mission.html", partial(self.mission_context, edition, m))
         return jobs
+
+    def _context(self, edition: Edition, page: str, specific: Callable[[], dict]) -> dict:
+        t = edition.strings
+        return {
+            "site": edition.site,
+            "urls": edition.urls,
+            "output": edition.site.prefix + page,
+            "page_path": page,
+            "lang": edition.language,
+            "t": t,
+            "outcome_labels": {o: t(f"outcome.{o}") for o in OUTCOMES},
+            "program_labels": {p: t(f"program.{p}") for p in PROGRAMS},
+            "alternates": self._alternates.get(page, ()) if page.endswith(".html") else (),
+            **specific(),
+        }
 
     def render(self, outputs: Iterable[str] | None = None) -> dict[str, bytes]:
         """Render the named outputs (all of them by default)."""
         jobs = self.jobs()
         pages = {}
         for output in sorted(jobs if outputs is None else outputs):
-            template, context = jobs[output]
-            result = self.page(output, template, **context())
+            job = jobs[output]
+            result = self.page(output, job.template, job.context())
             if result:
                 pages[result[0]] = result[1]
         return pages
 
-    def text_context(self, node: TextNode) -> dict:
-        return {"node": node, "body": self.markdown(node.body, node.citations)}
+    def sitemap_context(self) -> dict:
+        entries = tuple(
+            SitemapEntry(e.site.prefix + page, self._alternates[page])
+            for e in self.editions
+            for page in sorted(e.site.pages_here)
+            if page.endswith("index.html")
+        )
+        return {"sitemap": entries}
+
+    def text_context(self, edition: Edition, node: TextNode) -> dict:
+        return {"node": node, "body": self.markdown(edition, node.body, node.citations)}
 
     @cached_property
-    def _chapter_numbers(self) -> dict[str, int]:
-        return {c.url: i for i, c in enumerate(self.site.chapters, 1)}
+    def _chapter_numbers(self) -> dict[tuple[str, str], int]:
+        return {(e.prefix, c.url): i for e in self.site.editions for i, c in enumerate(e.chapters, 1)}
 
-    def chapter_context(self, node: TextNode) -> dict:
+    def chapter_context(self, edition: Edition, node: TextNode) -> dict:
         # `site.chapters.index(node)` in the template compared whole nodes: quadratic in the chapter count
-        return {**self.text_context(node), "chapter_number": self._chapter_numbers[node.url]}
+        number = self._chapter_numbers[(edition.site.prefix, node.url)]
+        return {**self.text_context(edition, node), "chapter_number": number}
 
     @cached_property
     def _mission_positions(self) -> dict[str, int]:
-        return {m.slug: i for i, m in enumerate(self.site.missions)}
+        return {m.slug: i for i, m in enumerate(self.site.missions)}  # launch order is the same in every language
 
     @cached_property
     def _windows(self) -> dict[int, Window]:
         return {w.index: w for w in self.site.windows}
 
-    def mission_context(self, mission: MissionNode) -> dict:
-        order = self.site.missions
+    def mission_context(self, edition: Edition, mission: MissionNode) -> dict:
+        order = edition.site.missions
         index = self._mission_positions[mission.slug]  # tuple.index would make the site quadratic
         return {
             "node": mission,
-            "body": self.markdown(mission.description, mission.citations),
+            "body": self.markdown(edition, mission.description, mission.citations),
             "window": self._windows[mission.window],
             "before": order[index - 1] if index else None,
             "after": order[index + 1] if index + 1 < len(order) else None,
@@ -262,6 +370,8 @@ def render_site(
     if errors:
         return {}, errors
     renderer = Renderer(site, md, templates, env)
+    if renderer.errors:  # the interface's words are missing or broken for some language
+        return {}, renderer.errors
     outputs = sorted(renderer.jobs())
     task = partial(_render_slice, renderer)
     pages: dict[str, bytes] = {}

@@ -10,15 +10,21 @@ class SearchUnavailable(Exception):
     pass
 
 
-def index_site(folder: Path, language: str) -> int:
-    """Index every page under `folder` into `folder/pagefind`; returns the page count."""
+def index_site(folder: Path, language: str | None) -> int:
+    """Index every page under `folder` into `folder/pagefind`; returns the page count.
+
+    With `language` None, Pagefind makes one index per page language (`<html lang>`), and each page's
+    search loads the index of its own language.
+    """
     try:
         from pagefind.index import IndexConfig, PagefindIndex
     except ImportError as exc:  # pragma: no cover - pagefind[bin] is a dependency
         raise SearchUnavailable("pagefind is not installed: pip install 'pagefind[bin]'") from exc
 
     async def run() -> int:
-        config = IndexConfig(output_path=str(folder / "pagefind"), force_language=language)
+        config = IndexConfig(output_path=str(folder / "pagefind"))
+        if language:
+            config["force_language"] = language
         async with PagefindIndex(config=config) as index:
             result = await index.add_directory(str(folder))
             return int(result.get("page_count", 0))

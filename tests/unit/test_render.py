@@ -6,12 +6,15 @@ import pytest
 
 from documentary.dates import PartialDate
 from documentary.graph import build_graph
+from documentary.i18n import read_strings
 from documentary.markdown import make_parser
-from documentary.render import PageResolver, Urls, render_site, time_tag
+from documentary.render import PageResolver, Urls, render_site
 
 from .sitekit import chapter_md, content, mission_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+STRINGS = read_strings(ROOT / "templates", ("en",))[0]["en"]
+time_tag = STRINGS.time_tag
 
 
 def small_site():
@@ -41,7 +44,7 @@ def test_dates_render_as_time_elements_with_their_precision():
 
 def test_resolver_links_escapes_and_numbers_citations():
     site = small_site()
-    resolver = PageResolver(site, Urls(site.config.base_url), site.chapters[0].citations)
+    resolver = PageResolver(site, Urls(site.config.base_url), site.chapters[0].citations, STRINGS)
     assert resolver.wikilink("mission", "mars-3", None) == (
         '<a class="mission-link" href="/sub/missions/mars-3/">Mars 3 &lt;lander&gt;</a>'
     )
