@@ -6,7 +6,10 @@ import pytest
 
 from documentary.search import SearchUnavailable, index_site
 
-PAGE = '<!doctype html><html lang="en"><head><title>{0}</title></head><body data-pagefind-body><p>{0} words</p></body></html>'
+PAGE = (
+    '<!doctype html><html lang="en"><head><title>{0}</title></head>'
+    "<body data-pagefind-body><p>{0} words</p></body></html>"
+)
 
 
 def test_the_binary_indexes_every_page_into_the_folder(tmp_path: Path):
