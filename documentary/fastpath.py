@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+import unicodedata
 from functools import cache
 from sys import intern
 
@@ -59,6 +60,7 @@ _REF_DEFINITION = re.compile(r"\[@[^\]\n]*\]:")
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-*:?[ \t]*)*\|?[ \t]*$", re.M)
 _TAG = re.compile(r"<[^>]*>")
 _MARK = re.compile(f"{OPEN}(\\d+){CLOSE}")
+_BESIDE_EMPHASIS = re.compile(r"(?<=[*_])[^\x00-\x7f]|[^\x00-\x7f](?=[*_])")
 _IN_LINK_TEXT = re.compile(f"\\[[^\\[\\]]*{OPEN}[^\\[\\]]*\\][(\\[]")
 _ENCODED_MARK = "%E2%B8%80"
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref"><a href="#fn(\d+)" id="fnref(\d+)">\[\d+\]</a></sup>')
@@ -90,13 +92,15 @@ def compile_fast(job: ParseJob, allow_html: bool) -> CompiledDoc | None:
     text = job.text
     if allow_html or "{" in text or OPEN in text or CLOSE in text or "\x00" in text:
         return None
+    if not text.isascii() and _symbol_next_to_emphasis(text):
+        return None
     found = _references(text)
     if found is None:
         return None
     marked, starts = _mark(text, found)
     if found and _IN_LINK_TEXT.search(marked):
         return None  # markdown-it-py reports a reference meant as a link's text
-    rendered = _parser().render(marked)
+    rendered = _parser().render(marked).replace("<blockquote>\n</blockquote>", "<blockquote></blockquote>")
     if _ENCODED_MARK in rendered:
         return None
     rendered = _footnotes(rendered)
@@ -145,6 +149,12 @@ def _references(text: str) -> list[_Found] | None:
         found.append(_Found(raw, start))
         pos = start + len(raw)
     return found
+
+
+def _symbol_next_to_emphasis(text: str) -> bool:
+    """A `*` or `_` beside a Unicode symbol (£, €): CommonMark 0.31 and markdown-it-py count symbols as
+    punctuation for emphasis, markdown-it-pyrs does not."""
+    return any(unicodedata.category(m[0])[0] == "S" for m in _BESIDE_EMPHASIS.finditer(text))
 
 
 def _table_spans(text: str) -> list[tuple[int, int]]:

@@ -69,7 +69,7 @@ def test_the_rust_path_gives_exactly_what_markdown_it_py_gives(md):
         assert isinstance(slow, CompiledDoc), name
         differ += [f"{name}: {field}" for field in FIELDS if getattr(fast, field) != getattr(slow, field)]
     assert not differ, differ[:20]
-    assert taken >= len(EDGE_CASES) // 2  # most bodies take the fast path; the test is not vacuous
+    assert taken >= 600  # most bodies take the fast path (644 of the 652 CommonMark examples): not vacuous
 
 
 @pytest.mark.parametrize("text", ["Attributes {#id .class}", "[[a]](/x)", "[@k]: /url", "![[a]]", "NUL \x00"])
