@@ -182,11 +182,11 @@ def _edition(
     # links in every language are checked against the original's pages: a translation falls back to them
     checker.targets = targets if targets is not None else set(outputs) | set(static_files)
     for text, body in chapters + pages:
-        checker.check(text.file.path, body.refs)
+        checker.check(text.file.path, body)
         _warn_images(text.file.path, body, errors)
     for slug, body in descriptions.items():
         if body:
-            checker.check(missions[slug].doc.path, body.refs)
+            checker.check(missions[slug].doc.path, body)
     if original:
         _check_collisions(content, outputs, static_files, static_root, errors)
         _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
@@ -245,8 +245,10 @@ class _RefChecker:
         self.sources = sources
         self.errors = errors
 
-    def check(self, path: str, refs: tuple[Ref, ...]) -> None:
-        for ref in refs:
+    def check(self, path: str, body: Doc) -> None:
+        for line, col, message in body.problems:
+            self.errors.append(error(path, line, col, message))
+        for ref in body.refs:
             problem = self.problem(ref)
             if problem:
                 self.errors.append(error(path, ref.line, ref.col, problem))

@@ -7,13 +7,13 @@ rendering asks a resolver (supplied by the caller, who knows URLs) for each refe
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -21,6 +21,16 @@ from mdit_py_plugins.footnote import footnote_plugin
 _CITE = re.compile(r"\[@([^\]\n]*)\]")
 _KEY = re.compile(r"^@([a-z0-9]+(?:-[a-z0-9]+)*)$")
 _WORD = re.compile(r"[\w’'-]+")
+# Ids the templates give their own elements: a heading must never get one of them (`## Main`).
+TEMPLATE_IDS = frozenset(
+    {
+        "account-heading", "chapters-heading", "events-heading", "facts-heading", "filter-status", "header-q",
+        "main", "map-heading", "mentioned-heading", "search-form", "search-input", "search-program",
+        "search-results", "search-status", "sites-caption", "sources-heading", "tally-heading",
+        "timeline-filters", "toc-heading", "window-table-caption",
+    }
+)  # fmt: skip
+ANCHOR_LEVELS = (2, 3)
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,7 @@ class Doc:
     headings: tuple[Heading, ...]
     words: int
     images_without_alt: tuple[tuple[int, int], ...] = field(default=())
+    problems: tuple[tuple[int, int, str], ...] = field(default=())  # (line, col, message): errors in the body
 
 
 class Resolver(Protocol):
@@ -65,7 +76,9 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(deflist_plugin)
     md.use(attrs_plugin, allowed=["id", "class"]).use(attrs_block_plugin, allowed=["id", "class"])
-    md.use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
+    md.core.ruler.push("anchors", _anchors_rule)
+    md.inline.ruler.at("link", _with_offset(md.inline.ruler, "link"))
+    md.inline.ruler.at("image", _with_offset(md.inline.ruler, "image"))
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "cite", _cite_rule)
     md.add_render_rule("wikilink", _render_wikilink)
@@ -101,33 +114,111 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
     """
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)
-    lines = text.split("\n")
-    if file_text is not None:
-        lines = file_text.split("\n")[first_line - 1 :]
+    where = Locator(text, first_line, file_text)
     refs: list[Ref] = []
     headings: list[Heading] = []
     no_alt: list[tuple[int, int]] = []
+    problems: list[tuple[int, int, str]] = []
     words = 0
-    last_map = 0
     for index, token in enumerate(tokens):
-        last_map = token.map[0] if token.map else last_map
         if token.type != "inline":
             continue
         words += sum(len(_WORD.findall(c.content)) for c in token.children or () if c.type == "text")
         if index and tokens[index - 1].type == "heading_open":
             opener = tokens[index - 1]
             headings.append(Heading(int(opener.tag[1]), str(opener.attrs.get("id", "")), _plain(token)))
+        at = where.inline(token)
+        brackets: list[list[tuple[int, int, str]]] = []  # the references after each `[` still open
         for child in token.children or []:
-            line = last_map + token.content.count("\n", 0, child.meta.get("offset", 0)) if child.meta else last_map
+            offset = child.meta.get("offset") if child.meta else None
             if child.type in ("wikilink", "cite"):
-                refs.extend(_refs(child, line, lines, first_line))
-            elif child.type == "link_open" and _is_site_link(str(child.attrs.get("href", ""))):
-                href = str(child.attrs["href"])
-                text_line = lines[line] if line < len(lines) else ""
-                refs.append(Ref("link", href, None, first_line + line, text_line.find(f"]({href}") + 3 or 1, href))
+                line, col = at(offset)
+                refs.extend(_refs(child, line, col))
+                if brackets:
+                    brackets[-1].append((line, col, child.content))
+            elif child.type == "text" and ("[" in child.content or "]" in child.content):
+                problems += _in_link_text(child.content, brackets)
+            elif child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+                if _is_site_link(href):
+                    refs.append(Ref("link", href, None, *at(offset), href))
             elif child.type == "image" and not child.content.strip():
-                no_alt.append((first_line + line, 1))
-    return Doc(tokens, env, tuple(refs), tuple(headings), words, tuple(no_alt))
+                no_alt.append(at(offset))
+    return Doc(tokens, env, tuple(refs), tuple(headings), words, tuple(no_alt), tuple(problems))
+
+
+def _in_link_text(text: str, brackets: list[list[tuple[int, int, str]]]) -> list[tuple[int, int, str]]:
+    """References between a `[` and a `](` or `][`: meant as a link's text, which cannot hold a link.
+
+    markdown-it then makes no link at all (`[see [[a]]](/x/)` stays text), so the brackets are in text.
+    """
+    problems = []
+    for index, char in enumerate(text):
+        if char == "[":
+            brackets.append([])
+        elif char == "]" and brackets:
+            inner = brackets.pop()
+            if text[index + 1 : index + 2] in ("(", "["):
+                problems += [(line, col, nested_problem(raw)) for line, col, raw in inner]
+            elif brackets:
+                brackets[-1] += inner
+    return problems
+
+
+def nested_problem(raw: str) -> str:
+    what = "citation" if raw.startswith("[@") else "mission reference"
+    return f"{what} {raw} inside a link's text: a link cannot hold another link; move it out of the [...]"
+
+
+class Locator:
+    """File line and column of a place in a body, from its offset in the body's text or in a block's content.
+
+    Columns count characters. For a body embedded in YAML, each of its lines is found in the file's line,
+    which adds the indentation the YAML scalar took away.
+    """
+
+    def __init__(self, text: str, first_line: int = 1, file_text: str | None = None):
+        self.text = text
+        self.first_line = first_line
+        self.lines = text.split("\n")
+        self.file_lines = file_text.split("\n")[first_line - 1 :] if file_text is not None else None
+        self.starts = [0]
+        for line in self.lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def offset(self, offset: int) -> tuple[int, int]:
+        """Where character `offset` of the text is."""
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return self.first_line + index, offset - self.starts[index] + self._shift(index, self.lines[index]) + 1
+
+    def _shift(self, index: int, content: str) -> int:
+        """How far right of the start of source line `index` the text `content` begins."""
+        source = self.file_lines if self.file_lines is not None else self.lines
+        line = source[index] if index < len(source) else ""
+        found = line.find(content) if content else 0
+        return max(found, 0)
+
+    def inline(self, token: Token):
+        """A function from an offset in `token.content` (None: unknown) to the file line and column.
+
+        Block parsing strips a container's markers and indentation from each content line; each line is
+        found again in its source line. In a table row two equal cells give the first one's column.
+        """
+        first = token.map[0] if token.map else 0
+        content = token.content
+        cache: dict[int, int] = {}
+
+        def at(offset: int | None) -> tuple[int, int]:
+            if offset is None:
+                return self.first_line + first, 1
+            row = content.count("\n", 0, offset)
+            start = content.rfind("\n", 0, offset) + 1
+            if row not in cache:
+                end = content.find("\n", start)
+                cache[row] = self._shift(first + row, content[start : end if end >= 0 else len(content)])
+            return self.first_line + first + row, offset - start + cache[row] + 1
+
+        return at
 
 
 def render(md: MarkdownIt, doc: Doc, resolver: Resolver) -> str:
@@ -136,11 +227,9 @@ def render(md: MarkdownIt, doc: Doc, resolver: Resolver) -> str:
     return md.renderer.render(doc.tokens, md.options, env)
 
 
-def _refs(token: Token, line: int, lines: list[str], first_line: int) -> list[Ref]:
+def _refs(token: Token, line: int, col: int) -> list[Ref]:
     raw = token.content
-    text_line = lines[line] if line < len(lines) else ""
-    col = text_line.find(raw) + 1 or 1
-    at = (first_line + line, col)
+    at = (line, col)
     if token.type == "wikilink":
         kind, target, detail = split_wikilink(token.meta["inner"])
         return [Ref(kind, target, detail, *at, raw)]
@@ -156,6 +245,45 @@ def _plain(token: Token) -> str:
             kind, target, detail = split_wikilink(child.meta["inner"])
             parts.append(detail if kind == "mission" and detail else target)
     return "".join(parts).strip()
+
+
+def unique_id(slug: str, taken: set[str]) -> str:
+    """`slug`, or `slug-1`, `slug-2`, ... : the first not yet taken (it is then taken)."""
+    found, number = slug, 1
+    while found in taken:
+        found, number = f"{slug}-{number}", number + 1
+    taken.add(found)
+    return found
+
+
+def _anchors_rule(state) -> None:
+    """An id for every level-2 and level-3 heading, from its text, unique in the page and the templates.
+
+    Explicit `{#id}` ids are reserved first, so a generated id never takes one, whatever the order.
+    """
+    tokens = state.tokens
+    openers = [(i, t) for i, t in enumerate(tokens) if t.type == "heading_open"]
+    taken = set(TEMPLATE_IDS) | {str(t.attrs["id"]) for _, t in openers if t.attrs.get("id")}
+    for index, token in openers:
+        if int(token.tag[1]) in ANCHOR_LEVELS and not token.attrs.get("id"):
+            title = "".join(c.content for c in tokens[index + 1].children or () if c.type in ("text", "code_inline"))
+            token.attrSet("id", unique_id(slugify(title), taken))
+
+
+def _with_offset(ruler, name: str):
+    """The inline rule `name`, recording where in the block's content its token starts."""
+    rule = next(r.fn for r in ruler.__rules__ if r.name == name)
+
+    def recording(state, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        found = rule(state, silent)
+        if found and not silent:  # pending text is pushed first: the rule's own token is the first not text
+            token = next((t for t in state.tokens[count:] if t.type != "text"), None)
+            if token is not None:
+                token.meta = {**(token.meta or {}), "offset": start}
+        return found
+
+    return recording
 
 
 def _wikilink_rule(state, silent: bool) -> bool:

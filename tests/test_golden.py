@@ -9,6 +9,8 @@ import difflib
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES
 
 GOLDEN = FIXTURES / "golden"
@@ -40,6 +42,7 @@ def test_fixture_site_matches_the_golden_tree(site_copy, cli, request):
     if request.config.getoption("--update-golden"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
         shutil.copytree(built, GOLDEN)
+        pytest.skip("golden tree rewritten from this build: read its diff (git diff tests/fixtures/golden)")
     expected, actual = tree(GOLDEN), tree(built)
     missing = sorted(set(expected) - set(actual))
     extra = sorted(set(actual) - set(expected))

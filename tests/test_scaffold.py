@@ -8,6 +8,13 @@ from pathlib import Path
 import pytest
 
 from documentary.scaffold import slugify
+from tests.conftest import run_in_process
+
+
+@pytest.fixture
+def cli():
+    """In this process: these tests are about the files `new` writes and what `check` says of them."""
+    return run_in_process
 
 
 def test_new_chapter_takes_the_next_number_and_validates(cli, site_copy: Path):

@@ -107,7 +107,7 @@ def test_site_links_are_recorded_and_rewritten_by_the_resolver(md):
             return "/base" + path
 
     doc = parse(md, "See [the timeline](/timeline/#w) and [out](https://example.org/).", first_line=2)
-    assert [(r.kind, r.target, r.line, r.col) for r in doc.refs] == [("link", "/timeline/#w", 2, 20)]
+    assert [(r.kind, r.target, r.line, r.col) for r in doc.refs] == [("link", "/timeline/#w", 2, 5)]
     html = render(md, doc, Resolver())
     assert 'href="/base/timeline/#w"' in html and 'href="https://example.org/"' in html
 
