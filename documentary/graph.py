@@ -128,6 +128,38 @@ class Site:
     def _by_slug(self) -> dict[str, MissionNode]:
         return {m.slug: m for m in self.missions}
 
+    def node(self, url: str) -> TextNode:
+        """A chapter or a page by its URL."""
+        return self._by_url[url]
+
+    @cached_property
+    def _by_url(self) -> dict[str, TextNode]:
+        return {n.url: n for n in self.chapters + self.pages}
+
+    def chapter_number(self, url: str) -> int:
+        # `site.chapters.index(node)` compared whole nodes: quadratic in the chapter count
+        return self._chapter_numbers[url]
+
+    @cached_property
+    def _chapter_numbers(self) -> dict[str, int]:
+        return {c.url: i for i, c in enumerate(self.chapters, 1)}
+
+    def window(self, index: int) -> Window:
+        return self._windows[index]
+
+    @cached_property
+    def _windows(self) -> dict[int, Window]:
+        return {w.index: w for w in self.windows}
+
+    def neighbours(self, slug: str) -> tuple[MissionNode | None, MissionNode | None]:
+        """The missions launched just before and just after this one."""
+        index, order = self._positions[slug], self.missions
+        return (order[index - 1] if index else None, order[index + 1] if index + 1 < len(order) else None)
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {m.slug: i for i, m in enumerate(self.missions)}
+
 
 def window_of(launch: dt.date) -> int:
     return round((launch - WINDOW_EPOCH).days / SYNODIC_DAYS)
@@ -387,12 +419,15 @@ def _source_users(texts: tuple[TextNode, ...], missions: tuple[MissionNode, ...]
     return {key: tuple(links) for key, links in users.items()}
 
 
+# The site's own pages, besides one per chapter, page and mission: render finds each one's template by its name.
+EDITION_PAGES = ("index.html", "404.html", "feed.xml") + tuple(
+    f"{name}/index.html" for name in ("chapters", "missions", "timeline", "sources", "search")
+)
 SITE_WIDE = ("sitemap.xml", "robots.txt")  # one for the whole site, at its root, whatever the languages
 
 
 def _outputs(chapters, pages, missions, prefix: str = "") -> tuple[str, ...]:
-    fixed = ["index.html", "404.html", "feed.xml"] + ([] if prefix else list(SITE_WIDE))
-    fixed += [f"{name}/index.html" for name in ("chapters", "missions", "timeline", "sources", "search")]
+    fixed = list(EDITION_PAGES) + ([] if prefix else list(SITE_WIDE))
     nodes = [n.url + "index.html" for n in chapters + pages + missions]
     return tuple(sorted(prefix + name for name in fixed + nodes))
 

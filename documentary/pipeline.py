@@ -94,7 +94,7 @@ def check(options: Options, progress: Progress = _quiet, cache: BodyCache | None
     """Run every stage but writing; raise BuildFailed with all problems found."""
     prepared = prepare(options, progress, cache)
     started = time.perf_counter()
-    pages, render_errors = render_site(prepared.site, prepared.md, options.templates, options.workers)
+    pages, render_errors, _ = render_site(prepared.site, prepared.md, options.templates, options.workers)
     if render_errors:
         raise BuildFailed(render_errors)
     progress("render", len(pages), _since(started))

@@ -20,23 +20,12 @@ from . import charts, facts
 from .bodies import render_body
 from .dates import PartialDate
 from .errors import ContentError, error
-from .graph import Citation, MissionNode, Site, TextNode, Window
-from .i18n import FOLDER, Strings, read_strings
+from .graph import Citation, Site
+from .i18n import BUILT_IN, FOLDER, Strings, read_strings
 from .markdown import Doc
 from .models import OUTCOMES, PROGRAMS
 from .parallel import map_slices, workers_for
-
-SITE_WIDE = {"sitemap.xml": "sitemap.xml", "robots.txt": "robots.txt"}  # one for all languages, at the root
-EDITION_PAGES = {
-    "index.html": "index.html",
-    "404.html": "404.html",
-    "chapters/index.html": "chapters.html",
-    "missions/index.html": "missions.html",
-    "timeline/index.html": "timeline.html",
-    "sources/index.html": "sources.html",
-    "search/index.html": "search.html",
-    "feed.xml": "feed.xml",
-}
+from .reads import Digests, Log, Reads, ResolverLog, SiteView
 
 
 @dataclass(frozen=True)
@@ -101,11 +90,29 @@ class Edition:
 
 
 class Job(NamedTuple):
-    """One output file: its template, its language, and a function that builds its context on demand."""
+    """One output file: its template, its language, and a function that builds its context on demand
+    from the site as the page sees it (every read noted in the page's Log)."""
 
     template: str
     language: str
-    context: Callable[[], dict]
+    context: Callable[[SiteView, Log], dict]
+
+
+def fixed_template(page: str) -> str:
+    """The template of one of the site's own pages: `timeline/index.html` -> `timeline.html`."""
+    return page.removesuffix("/index.html") + ".html" if page.endswith("/index.html") else page
+
+
+class Environment(jinja2.Environment):
+    """Notes every template a page loads (extends, include, import), with its source, in the page's Log."""
+
+    log: Log | None = None
+
+    def get_template(self, name, parent=None, globals=None):  # noqa: A002 - Jinja's own signature
+        template = super().get_template(name, parent, globals)
+        if self.log is not None:
+            self.log.note_lazy(("template", template.name), lambda: self.loader.get_source(self, template.name)[0])
+        return template
 
 
 class SitemapEntry(NamedTuple):
@@ -165,8 +172,8 @@ def updated_stamp(site: Site) -> str:
     return f"{site.config.updated.iso}T00:00:00Z"
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+def make_environment(templates: Path) -> Environment:
+    env = Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -219,6 +226,7 @@ class Renderer:
         self.templates = templates
         self.env = env or make_environment(templates)
         self.errors: list[ContentError] = []
+        self.reads: dict[str, Reads] = {}  # output -> what it read, for the pages rendered so far
         if strings is None:
             strings, problems = read_strings(templates, tuple(e.language for e in site.editions))
             self.errors += problems
@@ -242,25 +250,30 @@ class Renderer:
                     )
         return {page: tuple(alternates) for page, alternates in found.items()}
 
-    def markdown(self, edition: Edition, doc: Doc | None, citations: tuple[Citation, ...]) -> Markup:
+    def markdown(self, edition: Edition, doc: Doc | None, citations: tuple[Citation, ...], log: Log) -> Markup:
         if doc is None:
             return Markup("")
-        return Markup(render_body(self.md, doc, self.resolver(edition, citations)))
+        return Markup(render_body(self.md, doc, ResolverLog(self.resolver(edition, citations), edition.language, log)))
 
     def resolver(self, edition: Edition, citations: tuple[Citation, ...] = ()) -> PageResolver:
         return PageResolver(edition.site, edition.urls, citations, edition.strings)
 
-    def page(self, output: str, template: str, context: dict) -> tuple[str, bytes] | None:
+    def page(self, output: str, job: Job, log: Log) -> tuple[str, bytes] | None:
+        edition = self._editions[job.language]
+        context = job.context(SiteView(edition.site, edition.language, log), log)
+        self.env.log = log
         try:
-            html = self.env.get_template(template).render(updated=self.updated, **context)
+            html = self.env.get_template(job.template).render(**context)
         except jinja2.TemplateSyntaxError as exc:
             self.errors.append(
-                error(_template_path(self.templates, exc.name or template), exc.lineno or 1, 1, exc.message or "")
+                error(_template_path(self.templates, exc.name or job.template), exc.lineno or 1, 1, exc.message or "")
             )
             return None
         except Exception as exc:  # a template bug must become one line, not a traceback
-            self.errors.append(self._template_error(exc, template))
+            self.errors.append(self._template_error(exc, job.template))
             return None
+        finally:
+            self.env.log = None
         return output, html.encode("utf-8")
 
     def _template_error(self, exc: Exception, template: str) -> ContentError:
@@ -272,116 +285,155 @@ class Renderer:
         message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
         return error(where[0], where[1], 1, f"template error: {message}")
 
+    @cached_property
+    def _editions(self) -> dict[str, Edition]:
+        return {e.language: e for e in self.editions}
+
     def jobs(self) -> dict[str, Job]:
-        """Every output file of every language: the languages are one more dimension of this table."""
+        """Every output file the graph lists, in every language: a language is one more dimension here."""
         jobs: dict[str, Job] = {}
         for edition in self.editions:
             site = edition.site
-
-            def add(page: str, template: str, context: Callable[[], dict] = dict, edition=edition) -> None:
-                build = partial(self._context, edition, page, context)
-                jobs[edition.site.prefix + page] = Job(template, edition.language, build)
-
-            fixed = EDITION_PAGES if site.prefix else {**EDITION_PAGES, **SITE_WIDE}
-            for page, template in fixed.items():
-                add(page, template, partial(self.sitemap_context) if page == "sitemap.xml" else dict)
-            for c in site.chapters:
-                add(c.url + "index.html", "chapter.html", partial(self.chapter_context, edition, c))
-            for p in site.pages:
-                add(p.url + "index.html", "page.html", partial(self.text_context, edition, p))
-            for m in site.missions:
-                if m.url + "index.html" in site.pages_here:
-                    add(m.url + "index.html", "mission.html", partial(self.mission_context, edition, m))
+            nodes = {c.url + "index.html": ("chapter.html", self.chapter_context) for c in site.chapters}
+            nodes |= {p.url + "index.html": ("page.html", self.text_context) for p in site.pages}
+            nodes |= {
+                m.url + "index.html": ("mission.html", partial(self.mission_context, slug=m.slug))
+                for m in site.missions
+            }
+            for output in site.outputs:
+                page = output.removeprefix(site.prefix)
+                template, specific = nodes.get(page) or (fixed_template(page), self.fixed_context)
+                jobs[output] = Job(template, edition.language, partial(self._context, edition, page, specific))
         return jobs
 
-    def _context(self, edition: Edition, page: str, specific: Callable[[], dict]) -> dict:
+    def _context(self, edition: Edition, page: str, specific: Callable, view: SiteView, log: Log) -> dict:
         t = edition.strings
+        language = edition.language
+        log.note_lazy(("template", f"{FOLDER}/{language}.yaml"), lambda: self._strings_source(language))
         return {
-            "site": edition.site,
-            "urls": edition.urls,
+            "site": view,
+            "urls": self._provide(edition, log, "urls"),
             "output": edition.site.prefix + page,
             "page_path": page,
-            "lang": edition.language,
+            "lang": language,
             "t": t,
             "outcome_labels": {o: t(f"outcome.{o}") for o in OUTCOMES},
             "program_labels": {p: t(f"program.{p}") for p in PROGRAMS},
-            "alternates": self._alternates.get(page, ()) if page.endswith(".html") else (),
-            **specific(),
+            "alternates": self._provide(edition, log, "alternates", page),
+            "updated": self._provide(edition, log, "updated"),
+            **specific(edition, page, view, log),
         }
 
-    def render(self, outputs: Iterable[str] | None = None) -> dict[str, bytes]:
-        """Render the named outputs (all of them by default)."""
-        jobs = self.jobs()
-        pages = {}
-        for output in sorted(jobs if outputs is None else outputs):
-            job = jobs[output]
-            result = self.page(output, job.template, job.context())
-            if result:
-                pages[result[0]] = result[1]
-        return pages
+    # What the renderer itself hands a page, besides the site: each is noted as ("page", lang, name, args),
+    # and `answer` asks the same of a later build.
+    def _provide(self, edition: Edition, log: Log, name: str, *args):
+        return log.note(("page", edition.language, name, args), getattr(self, f"_value_{name}")(edition, *args))
 
-    def sitemap_context(self) -> dict:
-        entries = tuple(
+    def _value_urls(self, edition: Edition) -> Urls:
+        return edition.urls
+
+    def _value_updated(self, edition: Edition) -> str:
+        return self.updated
+
+    def _value_alternates(self, edition: Edition, page: str) -> tuple[Alternate, ...]:
+        return self._alternates.get(page, ()) if page.endswith(".html") else ()
+
+    def _value_sitemap(self, edition: Edition) -> tuple[SitemapEntry, ...]:
+        return tuple(
             SitemapEntry(e.site.prefix + page, self._alternates[page])
             for e in self.editions
             for page in sorted(e.site.pages_here)
             if page.endswith("index.html")
         )
-        return {"sitemap": entries}
 
-    def text_context(self, edition: Edition, node: TextNode) -> dict:
-        return {"node": node, "body": self.markdown(edition, node.body, node.citations)}
+    def _strings_source(self, language: str) -> str:
+        folder = self.templates if (self.templates / FOLDER).is_dir() else BUILT_IN
+        path = folder / FOLDER / f"{language}.yaml"
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
 
-    @cached_property
-    def _chapter_numbers(self) -> dict[tuple[str, str], int]:
-        return {(e.prefix, c.url): i for e in self.site.editions for i, c in enumerate(e.chapters, 1)}
+    def answer(self, key: tuple):
+        """The value a page of this build would see for a key noted in an earlier build (LookupError: gone)."""
+        kind = key[0]
+        if kind == "template":
+            if key[1].startswith(FOLDER + "/"):
+                return self._strings_source(key[1].split("/", 1)[1].removesuffix(".yaml"))
+            try:
+                return self.env.loader.get_source(self.env, key[1])[0]
+            except jinja2.TemplateNotFound:
+                raise LookupError(key) from None
+        edition = self._editions[key[1]]
+        if kind == "page":
+            return getattr(self, f"_value_{key[2]}")(edition, *key[3])
+        if kind == "resolve":
+            return getattr(self.resolver(edition), key[2])(*key[3])
+        site, how, name = edition.site, key[2], key[3]
+        if how == "order":
+            return tuple(getattr(item, "url", None) for item in getattr(site, name))
+        if how == "call":
+            return getattr(site, name)(*key[4])
+        return getattr(site, name)
 
-    def chapter_context(self, edition: Edition, node: TextNode) -> dict:
-        # `site.chapters.index(node)` in the template compared whole nodes: quadratic in the chapter count
-        number = self._chapter_numbers[(edition.site.prefix, node.url)]
-        return {**self.text_context(edition, node), "chapter_number": number}
+    def render(self, outputs: Iterable[str] | None = None, digests: Digests | None = None) -> dict[str, bytes]:
+        """Render the named outputs (all of them by default); what each read is left in `self.reads`."""
+        jobs = self.jobs()
+        digests = digests or Digests()
+        pages = {}
+        for output in sorted(jobs if outputs is None else outputs):
+            log = Log(digests)
+            result = self.page(output, jobs[output], log)
+            if result:
+                pages[result[0]] = result[1]
+                self.reads[output] = log.reads
+        return pages
 
-    @cached_property
-    def _mission_positions(self) -> dict[str, int]:
-        return {m.slug: i for i, m in enumerate(self.site.missions)}  # launch order is the same in every language
+    def fixed_context(self, edition: Edition, page: str, view: SiteView, log: Log) -> dict:
+        return {"sitemap": self._provide(edition, log, "sitemap")} if page == "sitemap.xml" else {}
 
-    @cached_property
-    def _windows(self) -> dict[int, Window]:
-        return {w.index: w for w in self.site.windows}
+    def text_context(self, edition: Edition, page: str, view: SiteView, log: Log) -> dict:
+        node = view.node(page.removesuffix("index.html"))
+        return {"node": node, "body": self.markdown(edition, node.body, node.citations, log)}
 
-    def mission_context(self, edition: Edition, mission: MissionNode) -> dict:
-        order = edition.site.missions
-        index = self._mission_positions[mission.slug]  # tuple.index would make the site quadratic
+    def chapter_context(self, edition: Edition, page: str, view: SiteView, log: Log) -> dict:
+        number = view.chapter_number(page.removesuffix("index.html"))
+        return {**self.text_context(edition, page, view, log), "chapter_number": number}
+
+    def mission_context(self, edition: Edition, page: str, view: SiteView, log: Log, slug: str = "") -> dict:
+        mission = view.mission(slug)
+        before, after = view.neighbours(slug)
         return {
             "node": mission,
-            "body": self.markdown(edition, mission.description, mission.citations),
-            "window": self._windows[mission.window],
-            "before": order[index - 1] if index else None,
-            "after": order[index + 1] if index + 1 < len(order) else None,
+            "body": self.markdown(edition, mission.description, mission.citations, log),
+            "window": view.window(mission.window),
+            "before": before,
+            "after": after,
         }
 
 
-def render_site(
-    site: Site, md: MarkdownIt, templates: Path, workers: int = 1
-) -> tuple[dict[str, bytes], list[ContentError]]:
-    """Every page, in output order; `workers` processes share the pages (0: every core if the site is big)."""
+Rendered = tuple[dict[str, bytes], list[ContentError], dict[str, Reads]]
+
+
+def render_site(site: Site, md: MarkdownIt, templates: Path, workers: int = 1, outputs=None) -> Rendered:
+    """Every page (or the named `outputs`), in output order, with what each read; `workers` processes share
+    the pages (0: every core if the site is big)."""
     env = make_environment(templates)
     errors = compile_templates(env, templates)
     if errors:
-        return {}, errors
+        return {}, errors, {}
     renderer = Renderer(site, md, templates, env)
     if renderer.errors:  # the interface's words are missing or broken for some language
-        return {}, renderer.errors
-    outputs = sorted(renderer.jobs())
+        return {}, renderer.errors, {}
+    outputs = sorted(renderer.jobs() if outputs is None else outputs)
     task = partial(_render_slice, renderer)
     pages: dict[str, bytes] = {}
-    for part, part_errors in map_slices(task, outputs, workers_for(len(outputs), workers)):
+    reads: dict[str, Reads] = {}
+    for part, part_errors, part_reads in map_slices(task, outputs, workers_for(len(outputs), workers)):
         pages.update(part)
         errors += part_errors
-    return pages, errors
+        reads.update(part_reads)
+    return pages, errors, reads
 
 
-def _render_slice(renderer: Renderer, outputs: Sequence[str]) -> tuple[dict[str, bytes], list[ContentError]]:
+def _render_slice(renderer: Renderer, outputs: Sequence[str]) -> Rendered:
     """One worker's share: a forked worker inherits `renderer` and the site, and sends back only bytes."""
     pages = renderer.render(outputs)
-    return pages, renderer.errors
+    return pages, renderer.errors, renderer.reads

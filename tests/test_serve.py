@@ -22,9 +22,8 @@ import pytest
 
 from documentary.devhttp import Response, inject, locate
 from documentary.errors import error
-from documentary.incremental import Snapshot, analyse, apply, read_templates, rebuild
+from documentary.incremental import Snapshot, apply, read_templates, rebuild
 from documentary.pipeline import Options, build
-from documentary.render import make_environment
 from tests.conftest import ROOT
 
 WAIT = 30  # seconds: the bound on every wait for the server
@@ -181,7 +180,7 @@ def test_a_template_edit_renders_the_pages_that_use_it(project: Path, tmp_path: 
     live = Live(project, tmp_path / "live")
     update = live.step(edit(project / "templates/mission.html", "{% block content %}", "{% block content %}<!-- -->"))
     missions = {f"missions/{slug}/index.html" for slug in ("alpha-1", "beta-2", "gamma-3", "delta-4")}
-    assert set(update.pages) == missions
+    assert set(update.pages) == missions | {"ru/missions/alpha-1/index.html", "ru/missions/beta-2/index.html"}
 
 
 def test_a_failed_rebuild_keeps_the_changes_it_saw_for_the_next_one(project: Path, tmp_path: Path):
@@ -192,40 +191,6 @@ def test_a_failed_rebuild_keeps_the_changes_it_saw_for_the_next_one(project: Pat
         live.step(broken)
     live.step(edit(project / "templates/chapter.html", "{{ nope(", ""))  # only a template in this batch
     assert "The earliest attempt" in (live.out / "chapters/beginnings/index.html").read_text()
-
-
-def reads(sources: dict[str, str], tmp_path: Path, name: str = "t.html"):
-    return analyse(make_environment(tmp_path), sources).reads[name]
-
-
-def test_template_analysis_finds_the_site_fields_each_template_reads(tmp_path: Path):
-    assert reads({"t.html": "{{ site.chapters[0].title }} {{ site.mission('x').url }}"}, tmp_path) == {
-        "chapters",
-        "missions",
-        "config",  # every page's URLs come from the site's base URL
-    }
-    order = "{{ site.chapters.index(node) }} of {{ site.chapters | length }}"
-    assert reads({"t.html": order}, tmp_path) == {"chapters#order", "config"}
-    assert reads({"t.html": order + "{{ site.chapters | last }}"}, tmp_path) == {"chapters#order", "chapters", "config"}
-    assert reads({"t.html": "{{ charts.window_chart(site) }}"}, tmp_path) is None  # passed whole: all of it
-    assert reads({"t.html": "{{ site.no_such_field }}"}, tmp_path) is None
-    assert reads({"t.html": "{{ node.title }} {{ 'launch site' }} {{ m.site }}"}, tmp_path) == {"config"}
-
-
-def test_template_analysis_follows_extends_includes_and_imported_macros(tmp_path: Path):
-    sources = {
-        "t.html": "{% extends 'base.html' %}{% from 'm.html' import one %}{% block b %}{{ one() }}{% endblock %}",
-        "base.html": "{% block b %}{% endblock %}{% include 'footer.html' %}",
-        "footer.html": "{{ site.pages }}",
-        "m.html": "{% macro one() %}{{ site.sources }}{% endmacro %}{% macro two() %}{{ site }}{% endmacro %}",
-        "all.html": "{% import 'm.html' as m %}{{ m.one() }}",
-        "any.html": "{% include name %}",
-    }
-    templates = analyse(make_environment(tmp_path), sources)
-    assert templates.reads["t.html"] == {"pages", "sources", "config"}  # not macro two's whole site
-    assert templates.uses["t.html"] == {"t.html", "base.html", "footer.html", "m.html"}
-    assert templates.reads["all.html"] is None  # `import ... as m` may call any macro
-    assert templates.reads["any.html"] is None and templates.uses["any.html"] == set(sources)
 
 
 def test_read_templates_lists_every_template(tmp_path: Path):

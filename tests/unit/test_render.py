@@ -56,7 +56,7 @@ def test_resolver_links_escapes_and_numbers_citations():
 
 def test_the_real_templates_render_every_output():
     site = small_site()
-    pages, errors = render_site(site, make_parser(), ROOT / "templates")
+    pages, errors, _ = render_site(site, make_parser(), ROOT / "templates")
     assert errors == []
     assert set(pages) == set(site.outputs)
     chapter = pages["chapters/one/index.html"].decode()
@@ -94,7 +94,7 @@ def templates(tmp_path):
 def test_template_syntax_errors_name_the_template_and_line(templates, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     folder = templates({"chapter.html": "line one\n{% if %}\n", "page.html": "{{ x }\n"})
-    _, errors = render_site(small_site(), make_parser(), folder)
+    _, errors, _ = render_site(small_site(), make_parser(), folder)
     assert [e.format() for e in errors] == [
         "templates/chapter.html:2:1: error: Expected an expression, got 'end of statement block'",
         "templates/page.html:1:1: error: unexpected '}'",
@@ -104,7 +104,7 @@ def test_template_syntax_errors_name_the_template_and_line(templates, monkeypatc
 def test_undefined_variables_name_the_template_and_line(templates, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     folder = templates({"mission.html": "fine\n\n{{ node.data.nmae }}\n"})
-    _, errors = render_site(small_site(), make_parser(), folder)
+    _, errors, _ = render_site(small_site(), make_parser(), folder)
     assert [e.format() for e in errors] == [
         "templates/mission.html:3:1: error: template error: 'documentary.models.Mission object' has no attribute 'nmae'"
     ]
@@ -114,7 +114,7 @@ def test_a_template_that_is_not_utf8_is_one_clean_error(templates, monkeypatch, 
     monkeypatch.chdir(tmp_path)
     folder = templates({})
     (folder / "page.html").write_bytes(b"caf\xe9 {{ output }}\n")
-    _, errors = render_site(small_site(), make_parser(), folder)
+    _, errors, _ = render_site(small_site(), make_parser(), folder)
     assert [e.format() for e in errors] == [
         "templates/page.html:1:1: error: template is not valid UTF-8: invalid continuation byte"
     ]

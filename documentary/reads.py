@@ -1,0 +1,202 @@
+"""What a page reads, recorded while it renders: the one source of a page's dependencies.
+
+A context builder and its templates see the site through a `SiteView`, which hands out the real values
+and notes each read as a key: `("site", lang, "attr", "config")`, `("site", lang, "order", "chapters")`
+(only the order: `length` and `.index()`), `("site", lang, "call", "node", (url,))`. A body's references
+are noted with what they printed (`("resolve", lang, "wikilink", args)`), the templates a page loads as
+`("template", name)`, and anything else the renderer hands a page as `("page", lang, name, args)`.
+Each key is kept with a digest of its value. A later build asks the same keys of its own site (`Replay`)
+and renders a page again only when a digest differs, so no list of inputs is ever kept by hand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+Key = tuple
+Reads = dict[Key, str]  # key -> digest of the value the page saw
+ORDER_ONLY = frozenset({"chapters", "pages", "missions"})  # sequences whose order alone a page may read
+PURE = frozenset({"cite"})  # resolver methods that depend only on the page's own node (its citation numbers)
+MISSING = "missing"  # the digest of a key that no longer resolves (a page or mission that is gone)
+
+
+class Log:
+    """One page's reads; `note` computes a value's digest once per build (values are frozen)."""
+
+    def __init__(self, digests: Digests):
+        self.reads: Reads = {}
+        self.digests = digests
+
+    def note(self, key: Key, value: Any) -> Any:
+        if key not in self.reads:
+            self.reads[key] = self.digests.of(key, value)
+        return value
+
+    def note_lazy(self, key: Key, value: Callable[[], Any]) -> None:
+        """The same for a value that costs something to get (a template's source): got once per build."""
+        if key not in self.reads:
+            known = self.digests.by_key.get(key)
+            self.reads[key] = known if known is not None else self.digests.of(key, value())
+
+
+class Digests:
+    """Digests of values by key for one build; a value's digest comes from its stable text, not its id."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[Key, str] = {}
+
+    def of(self, key: Key, value: Any) -> str:
+        found = self.by_key.get(key)
+        if found is None:
+            found = self.by_key[key] = digest(value)
+        return found
+
+
+def digest(value: Any) -> str:
+    return hashlib.blake2b(stable(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def stable(value: Any) -> str:
+    """Text that is equal for equal values, in every process (sets are sorted, ids never appear)."""
+    if isinstance(value, str | int | float | bool | type(None)):
+        return repr(value)
+    if isinstance(value, BaseModel):
+        return repr(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        inner = ",".join(stable(getattr(value, f.name)) for f in dataclasses.fields(value))
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, tuple | list):
+        return "(" + ",".join(stable(item) for item in value) + ")"
+    if isinstance(value, dict):
+        if all(isinstance(k, str | int | tuple) for k in value) and _plain(value):
+            return repr(value)
+        return "{" + ",".join(f"{stable(k)}:{stable(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, frozenset | set):
+        return "{" + ",".join(sorted(stable(item) for item in value)) + "}"
+    if hasattr(value, "_asdict"):
+        return stable(tuple(value))
+    return repr(value)
+
+
+def _plain(mapping: dict) -> bool:
+    """A mapping of plain data (YAML values, marks): its repr is already stable."""
+    return all(_plain_value(v) for v in mapping.values())
+
+
+def _plain_value(value: Any) -> bool:
+    if isinstance(value, str | int | float | bool | type(None)):
+        return True
+    if isinstance(value, tuple | list):
+        return all(_plain_value(v) for v in value)
+    if isinstance(value, dict):
+        return _plain(value)
+    return False
+
+
+class SiteView:
+    """The Site as a page sees it: every attribute and method is the real one, and every read is noted."""
+
+    def __init__(self, site: Any, language: str, log: Log):
+        object.__setattr__(self, "_site", site)
+        object.__setattr__(self, "_language", language)
+        object.__setattr__(self, "_log", log)
+
+    def __getattr__(self, name: str) -> Any:
+        site, log = self._site, self._log
+        value = getattr(site, name)
+        if callable(value):
+            return lambda *args: log.note(("site", self._language, "call", name, args), value(*args))
+        if name in ORDER_ONLY:
+            return Sequence(self, name, value)
+        return log.note(("site", self._language, "attr", name), value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("the site is read-only")
+
+
+class Sequence:
+    """`site.chapters`: its length and positions read only the order; anything else reads the whole."""
+
+    def __init__(self, view: SiteView, name: str, items: tuple):
+        self._view, self._name, self._items = view, name, items
+
+    def _order(self) -> tuple:
+        view = self._view
+        order = tuple(getattr(item, "url", None) for item in self._items)
+        return view._log.note(("site", view._language, "order", self._name), order)
+
+    def _whole(self) -> tuple:
+        view = self._view
+        return view._log.note(("site", view._language, "attr", self._name), self._items)
+
+    def __len__(self) -> int:
+        self._order()
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        self._order()
+        return bool(self._items)
+
+    def index(self, item: Any) -> int:
+        order = self._order()
+        return order.index(item.url)
+
+    def __iter__(self) -> Iterator:
+        return iter(self._whole())
+
+    def __getitem__(self, index):
+        return self._whole()[index]
+
+    def __reversed__(self) -> Iterator:
+        return reversed(self._whole())
+
+    def __contains__(self, item: Any) -> bool:
+        return item in self._whole()
+
+    def __eq__(self, other: object) -> bool:
+        return self._whole() == (other._whole() if isinstance(other, Sequence) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class ResolverLog:
+    """A body's resolver whose answers are noted with their arguments (the page prints exactly these)."""
+
+    def __init__(self, resolver: Any, language: str, log: Log):
+        self._resolver, self._language, self._log = resolver, language, log
+
+    def __getattr__(self, method: str) -> Callable:
+        call = getattr(self._resolver, method)
+        if method in PURE or method.startswith("_"):
+            return call
+        return lambda *args: self._log.note(("resolve", self._language, method, _frozen(args)), call(*args))
+
+
+def _frozen(args: tuple) -> tuple:
+    return tuple(tuple(a) if isinstance(a, list) else a for a in args)
+
+
+class Replay:
+    """Asks a recorded key of a new build: `evaluate(key)` is the digest that build's page would see."""
+
+    def __init__(self, answer: Callable[[Key], Any], digests: Digests):
+        self.answer = answer  # key -> value in the new build; raises LookupError when it is gone
+        self.digests = digests
+
+    def evaluate(self, key: Key) -> str:
+        if key in self.digests.by_key:
+            return self.digests.by_key[key]
+        try:
+            value = self.answer(key)
+        except LookupError:
+            self.digests.by_key[key] = MISSING
+            return MISSING
+        return self.digests.of(key, value)
+
+    def changed(self, reads: Reads) -> bool:
+        return any(self.evaluate(key) != seen for key, seen in reads.items())
