@@ -183,6 +183,43 @@ def test_a_template_edit_renders_the_pages_that_use_it(project: Path, tmp_path: 
     assert set(update.pages) == missions | {"ru/missions/alpha-1/index.html", "ru/missions/beta-2/index.html"}
 
 
+CHAPTERS = {f"chapters/{slug}/index.html" for slug in ("beginnings", "the-pair", "afterwards")}
+
+
+def test_a_value_a_template_starts_to_read_is_followed(project: Path, tmp_path: Path):
+    """No list of inputs is kept by hand: a template that starts reading a mission's summary is re-rendered
+    when that summary changes, and equals a clean build."""
+    live = Live(project, tmp_path / "live")
+    summary = "{{ site.mission('alpha-1').data.summary }}"
+    live.step(edit(project / "templates/chapter.html", "{% block content %}", "{% block content %}" + summary))
+    mission = project / "content/missions/alpha-1.yaml"
+    rendered = set(live.step(edit(mission, "The orbiter worked;", "The orbiter did its work;")).pages)
+    assert CHAPTERS <= rendered
+    assert "The orbiter did its work;" in (live.out / "chapters/the-pair/index.html").read_text()
+    assert tree(live.out) == clean_build(project, tmp_path / "clean")
+    untouched = set(live.step(edit(project / "content/missions/delta-4.yaml", "Stranded", "Left")).pages)
+    assert not untouched & CHAPTERS  # delta-4's summary is read by no chapter
+
+
+def test_a_value_a_context_builder_starts_to_give_is_followed(project: Path, tmp_path: Path, monkeypatch):
+    """The same for a new context value: the page depends on what the builder read to make it."""
+    from documentary.render import Renderer
+
+    original = Renderer.chapter_context
+
+    def with_latest(self, edition, page, view, log):
+        return {**original(self, edition, page, view, log), "latest": view.missions[-1].data.name}
+
+    monkeypatch.setattr(Renderer, "chapter_context", with_latest)
+    edit(project / "templates/chapter.html", "{% block content %}", "{% block content %}<p>{{ latest }}</p>")
+    live = Live(project, tmp_path / "live")
+    last = project / "content/missions/delta-4.yaml"  # the latest launch of the fixture
+    rendered = set(live.step(edit(last, "name: Delta 4", "name: Delta Four")).pages)
+    assert CHAPTERS <= rendered
+    assert "<p>Delta Four</p>" in (live.out / "chapters/beginnings/index.html").read_text()
+    assert tree(live.out) == clean_build(project, tmp_path / "clean")
+
+
 def test_a_failed_rebuild_keeps_the_changes_it_saw_for_the_next_one(project: Path, tmp_path: Path):
     live = Live(project, tmp_path / "live")
     edit(project / "content/chapters/01-beginnings.md", "The first attempt", "The earliest attempt")
