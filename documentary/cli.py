@@ -97,7 +97,7 @@ def _run(args: argparse.Namespace, project: Path) -> int:
         return EXIT_OK
     result = build(options, Path(args.out), protected(options, project), progress)
     report(result.warnings)
-    total = len(result.pages) + len(result.static_files)
+    total = len(result.pages) + len(result.reused) + len(result.static_files)
     if args.verbose and not args.quiet:
         for name in sorted([*result.pages, *result.static_files]):
             print(f"  wrote {name}", file=sys.stderr)

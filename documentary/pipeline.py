@@ -9,14 +9,16 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .cache import BodyCache, cache_dir, compile_all
+from . import record
+from .cache import BodyCache, cache_dir, compile_all, fingerprint
 from .errors import BuildFailed, ContentError, error
 from .graph import Site, build_graph
 from .load import display_path, list_static, load_content
 from .markdown import make_parser
 from .models import normalise_base_url, validate
 from .parallel import paused_gc
-from .render import render_site
+from .reads import Digests, Replay
+from .render import Renderer, make_renderer, render_pages
 from .search import SearchUnavailable, index_site
 from .translations import translate
 from .write import check_output_dir, write_site
@@ -42,6 +44,7 @@ class Result:
     pages: dict[str, bytes]
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...] = field(default=())
+    reused: tuple[str, ...] = ()  # pages linked unchanged from the previous output, not rendered
 
 
 def _quiet(stage: str, count: int, seconds: float) -> None:
@@ -94,33 +97,65 @@ def check(options: Options, progress: Progress = _quiet, cache: BodyCache | None
     """Run every stage but writing; raise BuildFailed with all problems found."""
     prepared = prepare(options, progress, cache)
     started = time.perf_counter()
-    pages, render_errors, _ = render_site(prepared.site, prepared.md, options.templates, options.workers)
+    renderer = _renderer(prepared, options)
+    pages, render_errors, _ = render_pages(renderer, renderer.jobs(), options.workers)
     if render_errors:
         raise BuildFailed(render_errors)
     progress("render", len(pages), _since(started))
     return Result(prepared.site, pages, prepared.static_files, prepared.warnings)
 
 
+def _renderer(prepared: Prepared, options: Options) -> Renderer:
+    renderer, errors = make_renderer(prepared.site, prepared.md, options.templates)
+    if renderer is None:
+        raise BuildFailed(errors)
+    return renderer
+
+
 def build(options: Options, out: Path, protected: list[Path], progress: Progress = _quiet) -> Result:
-    """Check, then write the site to `out` (and index it for search) without losing the old one."""
+    """Check, then write the site to `out` (and index it for search) without losing the old one.
+
+    Pages whose recorded reads all answer the same as last time, and whose file in `out` is unchanged,
+    are linked from there instead of rendered (documentary/record.py)."""
     check_output_dir(out, protected, sources=(options.content, options.templates, options.static))
-    cache = BodyCache.open(options.cache or cache_dir(out))
+    folder = options.cache or cache_dir(out)
+    cache = BodyCache.open(folder)
     try:
-        result = check(options, progress, cache)
+        prepared = prepare(options, progress, cache)
     finally:
         cache.save()  # entries are keyed by their input, so even a failed build's are good next time
+    started = time.perf_counter()
+    renderer = _renderer(prepared, options)
+    generator = fingerprint(prepared.md)
+    recorded = record.read(folder, generator, out, options.templates)
+    jobs = renderer.jobs()
+    replay = Replay(renderer.answer, Digests())
+    with paused_gc():
+        reused = tuple(o for o in sorted(jobs) if o in recorded and _still(recorded[o], replay, out, o))
+        pages, render_errors, reads = render_pages(renderer, sorted(set(jobs) - set(reused)), options.workers)
+    if render_errors:
+        raise BuildFailed(render_errors)
+    progress("render", len(pages), _since(started))
+    result = Result(prepared.site, pages, prepared.static_files, prepared.warnings, reused)
     started = time.perf_counter()
     finish = None
     if options.search:
         finish = lambda folder: _index(folder, _search_language(result.site), progress)  # noqa: E731
     try:
-        write_site(result.pages, options.static, result.static_files, out, finish)
+        write_site(result.pages, options.static, result.static_files, out, finish, reused)
     except SearchUnavailable as exc:
         raise BuildFailed([error(str(out), 1, 1, str(exc))]) from None
     except OSError as exc:
         raise BuildFailed([error(str(out), 1, 1, f"cannot write the site: {exc.strerror or exc}")]) from None
-    progress("write", len(result.pages) + len(result.static_files), _since(started))
+    entries = {o: record.Entry(record.sha256(data), reads[o]) for o, data in pages.items()}
+    entries |= {o: recorded[o] for o in reused}
+    record.write(folder, record.Record(generator, str(out.resolve()), str(options.templates.resolve()), entries))
+    progress("write", len(result.pages) + len(reused) + len(result.static_files), _since(started))
     return result
+
+
+def _still(entry: record.Entry, replay: Replay, out: Path, output: str) -> bool:
+    return not replay.changed(entry.reads) and record.unchanged_file(out, output, entry.sha256)
 
 
 def _search_language(site: Site) -> str | None:

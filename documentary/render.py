@@ -412,25 +412,35 @@ class Renderer:
 Rendered = tuple[dict[str, bytes], list[ContentError], dict[str, Reads]]
 
 
-def render_site(site: Site, md: MarkdownIt, templates: Path, workers: int = 1, outputs=None) -> Rendered:
-    """Every page (or the named `outputs`), in output order, with what each read; `workers` processes share
-    the pages (0: every core if the site is big)."""
+def make_renderer(site: Site, md: MarkdownIt, templates: Path) -> tuple[Renderer | None, list[ContentError]]:
+    """The renderer, every template compiled once; None with every template and interface-words problem."""
     env = make_environment(templates)
     errors = compile_templates(env, templates)
     if errors:
-        return {}, errors, {}
+        return None, errors
     renderer = Renderer(site, md, templates, env)
-    if renderer.errors:  # the interface's words are missing or broken for some language
-        return {}, renderer.errors, {}
-    outputs = sorted(renderer.jobs() if outputs is None else outputs)
+    return (None, renderer.errors) if renderer.errors else (renderer, [])
+
+
+def render_pages(renderer: Renderer, outputs: Iterable[str], workers: int = 1) -> Rendered:
+    """The named pages in output order, with what each read; `workers` processes share them (0: every core
+    if there are enough)."""
+    outputs = sorted(outputs)
     task = partial(_render_slice, renderer)
     pages: dict[str, bytes] = {}
+    errors: list[ContentError] = []
     reads: dict[str, Reads] = {}
     for part, part_errors, part_reads in map_slices(task, outputs, workers_for(len(outputs), workers)):
         pages.update(part)
         errors += part_errors
         reads.update(part_reads)
     return pages, errors, reads
+
+
+def render_site(site: Site, md: MarkdownIt, templates: Path, workers: int = 1) -> Rendered:
+    """Every page, in output order, with what each read."""
+    renderer, errors = make_renderer(site, md, templates)
+    return render_pages(renderer, renderer.jobs(), workers) if renderer else ({}, errors, {})
 
 
 def _render_slice(renderer: Renderer, outputs: Sequence[str]) -> Rendered:

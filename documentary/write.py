@@ -44,13 +44,18 @@ def write_site(
     static_files: tuple[str, ...],
     out: Path,
     finish: Callable[[Path], None] | None = None,
+    reused: tuple[str, ...] = (),
 ) -> None:
-    """Write everything into a new sibling folder, run `finish` on it, then swap it in."""
+    """Write everything into a new sibling folder, run `finish` on it, then swap it in.
+
+    `reused` pages are hard-linked (or copied) from the current output into the new folder, never changed
+    in place: the old output stays whole until the swap, and its files' bytes are what the new one needs."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         fill(new, pages, static_dir, static_files)
+        link(out, new, reused)
         if finish:
             finish(new)
         _swap(new, out)
@@ -69,6 +74,16 @@ def fill(folder: Path, pages: dict[str, bytes], static_dir: Path, static_files: 
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     (folder / MARKER).write_bytes(MARKER_TEXT)
+
+
+def link(old: Path, new: Path, names: tuple[str, ...]) -> None:
+    for name in names:
+        target = new / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old / name, target)
+        except OSError:  # another file system, or links not allowed: a copy is as good, only slower
+            shutil.copyfile(old / name, target)
 
 
 def _swap(new: Path, out: Path) -> None:

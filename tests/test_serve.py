@@ -194,7 +194,7 @@ def test_a_value_a_template_starts_to_read_is_followed(project: Path, tmp_path: 
     live.step(edit(project / "templates/chapter.html", "{% block content %}", "{% block content %}" + summary))
     mission = project / "content/missions/alpha-1.yaml"
     rendered = set(live.step(edit(mission, "The orbiter worked;", "The orbiter did its work;")).pages)
-    assert CHAPTERS <= rendered
+    assert rendered >= CHAPTERS
     assert "The orbiter did its work;" in (live.out / "chapters/the-pair/index.html").read_text()
     assert tree(live.out) == clean_build(project, tmp_path / "clean")
     untouched = set(live.step(edit(project / "content/missions/delta-4.yaml", "Stranded", "Left")).pages)
@@ -215,7 +215,7 @@ def test_a_value_a_context_builder_starts_to_give_is_followed(project: Path, tmp
     live = Live(project, tmp_path / "live")
     last = project / "content/missions/delta-4.yaml"  # the latest launch of the fixture
     rendered = set(live.step(edit(last, "name: Delta 4", "name: Delta Four")).pages)
-    assert CHAPTERS <= rendered
+    assert rendered >= CHAPTERS
     assert "<p>Delta Four</p>" in (live.out / "chapters/beginnings/index.html").read_text()
     assert tree(live.out) == clean_build(project, tmp_path / "clean")
 
