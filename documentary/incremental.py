@@ -13,7 +13,7 @@ import contextlib
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -40,6 +40,7 @@ class Snapshot:
     reads: dict[str, Reads]  # output -> what it read when it was last rendered
     content: dict[str, Stat]  # content file -> its stat when it was read
     static: dict[str, Stat]  # static file -> its stat when it was copied
+    memo: dict = field(default_factory=dict)  # digests of the frozen objects this build read (Digests.memo)
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,15 +77,15 @@ def rebuild(
     if renderer.errors:
         raise BuildFailed(renderer.errors)
     jobs = renderer.jobs()
-    digests = Digests()
-    todo = stale(previous.reads if previous else {}, jobs, Replay(renderer.answer, digests))
-    pages = renderer.render(todo, digests)
+    renderer.digests = Digests(previous.memo if previous else None)  # bodies kept by the cache: digested once
+    todo = stale(previous.reads if previous else {}, jobs, Replay(renderer.answer, renderer.digests))
+    pages = renderer.render(todo)
     if renderer.errors:
         raise BuildFailed(renderer.errors)
     progress("render", len(pages), time.perf_counter() - started)
     old = previous.reads if previous else {}
     reads = {output: renderer.reads.get(output) or old[output] for output in jobs}
-    snapshot = Snapshot(prepared, env, templates, reads, content, static)
+    snapshot = Snapshot(prepared, env, templates, reads, content, static, renderer.digests.kept())
     copies = _copies(previous, static, _under(options.static, touched))
     return Update(snapshot, pages, copies, _removed(previous, snapshot), previous is None)
 

@@ -17,7 +17,7 @@ from .load import display_path, list_static, load_content
 from .markdown import make_parser
 from .models import normalise_base_url, validate
 from .parallel import paused_gc
-from .reads import Digests, Replay
+from .reads import Replay
 from .render import Renderer, make_renderer, render_pages
 from .search import SearchUnavailable, index_site
 from .translations import translate
@@ -129,7 +129,7 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     generator = fingerprint(prepared.md)
     recorded = record.read(folder, generator, out, options.templates)
     jobs = renderer.jobs()
-    replay = Replay(renderer.answer, Digests())
+    replay = Replay(renderer.answer, renderer.digests)
     with paused_gc():
         reused = tuple(o for o in sorted(jobs) if o in recorded and _still(recorded[o], replay, out, o))
         pages, render_errors, reads = render_pages(renderer, sorted(set(jobs) - set(reused)), options.workers)

@@ -16,8 +16,6 @@ import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from pydantic import BaseModel
-
 Key = tuple
 Reads = dict[Key, str]  # key -> digest of the value the page saw
 ORDER_ONLY = frozenset({"chapters", "pages", "missions"})  # sequences whose order alone a page may read
@@ -45,57 +43,72 @@ class Log:
 
 
 class Digests:
-    """Digests of values by key for one build; a value's digest comes from its stable text, not its id."""
+    """Digests of values by key for one build; a value's digest comes from its stable text, not its id.
 
-    def __init__(self) -> None:
+    A frozen object is digested once, however many keys hold it (a chapter in `site.chapters` and behind
+    `site.node(url)`), field by field so that its parts are too: the dev server passes the same `memo` to
+    every build, and a body the body cache kept is then the same object, digested once per session."""
+
+    def __init__(self, memo: dict[int, tuple[Any, str]] | None = None) -> None:
         self.by_key: dict[Key, str] = {}
+        self.memo = memo if memo is not None else {}  # id -> (the object, kept alive, and its digest)
+        self.used: set[int] = set()
 
     def of(self, key: Key, value: Any) -> str:
         found = self.by_key.get(key)
         if found is None:
-            found = self.by_key[key] = digest(value)
+            found = self.by_key[key] = _hash(self._text(value))
         return found
+
+    def _text(self, value: Any) -> str:
+        if isinstance(value, tuple | list) and not hasattr(value, "_fields"):
+            return "(" + ",".join(self._item(item) for item in value) + ")"
+        return self._item(value)
+
+    def _item(self, item: Any) -> str:
+        if not (dataclasses.is_dataclass(item) and not isinstance(item, type)):
+            return stable(item)
+        self.used.add(id(item))
+        found = self.memo.get(id(item))
+        if found is None or found[0] is not item:
+            text = stable(item) if _holds_a_set(item) else self._fields(item)
+            found = self.memo[id(item)] = (item, _hash(text))
+        return found[1]
+
+    def _fields(self, item: Any) -> str:
+        parts = (self._item(getattr(item, f.name)) for f in dataclasses.fields(item))
+        return f"{type(item).__name__}(" + ",".join(parts) + ")"
+
+    def kept(self) -> dict[int, tuple[Any, str]]:
+        """The memo with only what this build used: the next build's `memo`."""
+        return {i: self.memo[i] for i in self.used if i in self.memo}
 
 
 def digest(value: Any) -> str:
-    return hashlib.blake2b(stable(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return _hash(stable(value))
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def stable(value: Any) -> str:
-    """Text that is equal for equal values, in every process (sets are sorted, ids never appear)."""
-    if isinstance(value, str | int | float | bool | type(None)):
-        return repr(value)
-    if isinstance(value, BaseModel):
-        return repr(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        inner = ",".join(stable(getattr(value, f.name)) for f in dataclasses.fields(value))
-        return f"{type(value).__name__}({inner})"
-    if isinstance(value, tuple | list):
-        return "(" + ",".join(stable(item) for item in value) + ")"
-    if isinstance(value, dict):
-        if all(isinstance(k, str | int | tuple) for k in value) and _plain(value):
-            return repr(value)
-        return "{" + ",".join(f"{stable(k)}:{stable(v)}" for k, v in value.items()) + "}"
+    """Text that is equal for equal values, in every process: a repr, but with sets sorted.
+
+    The frozen content types' reprs hold only their data (no ids, no sets), so they are used as they are;
+    a dataclass that holds a set (the URLs of an edition) is taken field by field."""
     if isinstance(value, frozenset | set):
         return "{" + ",".join(sorted(stable(item) for item in value)) + "}"
-    if hasattr(value, "_asdict"):
-        return stable(tuple(value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and _holds_a_set(value):
+        inner = ",".join(stable(getattr(value, f.name)) for f in dataclasses.fields(value))
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, tuple | list) and any(isinstance(item, frozenset | set) for item in value):
+        return "(" + ",".join(stable(item) for item in value) + ")"
     return repr(value)
 
 
-def _plain(mapping: dict) -> bool:
-    """A mapping of plain data (YAML values, marks): its repr is already stable."""
-    return all(_plain_value(v) for v in mapping.values())
-
-
-def _plain_value(value: Any) -> bool:
-    if isinstance(value, str | int | float | bool | type(None)):
-        return True
-    if isinstance(value, tuple | list):
-        return all(_plain_value(v) for v in value)
-    if isinstance(value, dict):
-        return _plain(value)
-    return False
+def _holds_a_set(value: Any) -> bool:
+    return any(isinstance(getattr(value, f.name), frozenset | set) for f in dataclasses.fields(value))
 
 
 class SiteView:

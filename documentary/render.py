@@ -227,6 +227,7 @@ class Renderer:
         self.env = env or make_environment(templates)
         self.errors: list[ContentError] = []
         self.reads: dict[str, Reads] = {}  # output -> what it read, for the pages rendered so far
+        self.digests = Digests()  # this build's digest of each key: shared by rendering and `Replay`
         if strings is None:
             strings, problems = read_strings(templates, tuple(e.language for e in site.editions))
             self.errors += problems
@@ -373,13 +374,12 @@ class Renderer:
             return getattr(site, name)(*key[4])
         return getattr(site, name)
 
-    def render(self, outputs: Iterable[str] | None = None, digests: Digests | None = None) -> dict[str, bytes]:
+    def render(self, outputs: Iterable[str] | None = None) -> dict[str, bytes]:
         """Render the named outputs (all of them by default); what each read is left in `self.reads`."""
         jobs = self.jobs()
-        digests = digests or Digests()
         pages = {}
         for output in sorted(jobs if outputs is None else outputs):
-            log = Log(digests)
+            log = Log(self.digests)
             result = self.page(output, jobs[output], log)
             if result:
                 pages[result[0]] = result[1]
