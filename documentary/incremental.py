@@ -21,7 +21,7 @@ import jinja2
 from .cache import BodyCache
 from .errors import BuildFailed, error
 from .load import list_static
-from .pipeline import Options, Prepared, Progress, prepare
+from .pipeline import Memo, Options, Prepared, Progress, prepare
 from .reads import Digests, Reads, Replay
 from .render import Job, Renderer, compile_templates, make_environment
 from .write import MARKER, MARKER_TEXT, sync
@@ -60,6 +60,7 @@ def rebuild(
     touched: Iterable[Path] = (),
     progress: Progress | None = None,
     cache: BodyCache | None = None,
+    memo: Memo | None = None,
 ) -> Update:
     """Build again since `previous` (None: from scratch); raise BuildFailed with every problem.
 
@@ -70,7 +71,7 @@ def rebuild(
     touched = {path.resolve() for path in touched}
     content = _stats(options.content, _files(options.content))
     static = _stats(options.static, list_static(options.static))
-    prepared = _prepared(options, previous, content, static, touched, progress, cache)
+    prepared = _prepared(options, previous, content, static, touched, progress, cache, memo)
     env, templates = _templates(options.templates, previous)
     started = time.perf_counter()
     renderer = Renderer(prepared.site, prepared.md, options.templates, env)
@@ -95,7 +96,7 @@ def stale(reads: dict[str, Reads], jobs: dict[str, Job], replay: Replay) -> list
     return sorted(output for output in jobs if output not in reads or replay.changed(reads[output]))
 
 
-def _prepared(options: Options, previous: Snapshot | None, content, static, touched, progress, cache) -> Prepared:
+def _prepared(options: Options, previous: Snapshot | None, content, static, touched, progress, cache, memo) -> Prepared:
     """Load and link the content again unless only templates or the bytes of static files changed."""
     if (
         previous is None
@@ -103,7 +104,7 @@ def _prepared(options: Options, previous: Snapshot | None, content, static, touc
         or _under(options.content, touched)
         or static.keys() != previous.static.keys()  # a new static file may collide with a page
     ):
-        return prepare(options, progress, cache)
+        return prepare(options, progress, cache, memo)
     return previous.prepared
 
 

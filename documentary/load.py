@@ -326,23 +326,56 @@ def parse_markdown_file(
     return MarkdownDoc(path, slug, meta, body, body_line, number), errors
 
 
-def load_content(content_dir: Path, display_base: Path | None = None) -> RawContent:
-    """Read every content file once. Problems are collected, never raised."""
-    base = display_base or Path.cwd()
-    errors: list[ContentError] = []
-    digests: dict[str, str] = {}
+class ParseMemo:
+    """Parsed files by their text, kept by the dev server from one load to the next (passed explicitly):
+    an unchanged file is not parsed again, and gives the very same objects, which later stages compare and
+    digest cheaply. Only what the latest load used is kept."""
 
-    def read(path: Path) -> tuple[str, str | None]:
-        shown = _display(path, base)
+    def __init__(self) -> None:
+        self.found: dict[tuple, Any] = {}
+        self.used: dict[tuple, Any] = {}
+
+    def parse(self, parser, *args):
+        key = (parser.__name__, *args)
+        hit = self.used.get(key) or self.found.get(key)
+        if hit is None:
+            hit = parser(*args)
+        self.used[key] = hit
+        return hit
+
+    def turn(self) -> None:
+        self.found, self.used = self.used, {}
+
+
+class _Reader:
+    """Reads one file at a time, collecting problems and revisions; parses through the memo, if any."""
+
+    def __init__(self, base: Path, errors: list[ContentError], memo: ParseMemo | None):
+        self.base, self.errors, self.memo = base, errors, memo
+        self.digests: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> tuple[str, str | None]:
+        shown = _display(path, self.base)
         try:
             raw = path.read_bytes()
         except OSError as exc:  # deleted or renamed since the folder was listed, or unreadable
-            errors.append(error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}"))
+            self.errors.append(error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}"))
             return shown, None
-        digests[shown] = revision(raw)
+        self.digests[shown] = revision(raw)
         text, problems = decode(shown, raw)
-        errors.extend(problems)
+        self.errors.extend(problems)
         return shown, text
+
+    def parse(self, parser, *args):
+        return self.memo.parse(parser, *args) if self.memo is not None else parser(*args)
+
+
+def load_content(content_dir: Path, display_base: Path | None = None, memo: ParseMemo | None = None) -> RawContent:
+    """Read every content file once. Problems are collected, never raised."""
+    base = display_base or Path.cwd()
+    errors: list[ContentError] = []
+    read = _Reader(base, errors, memo)
+    digests = read.digests
 
     site = _load_yaml(content_dir / "site.yaml", read, errors, required=True)
     sources = _load_yaml(content_dir / "sources.yaml", read, errors, required=False)
@@ -354,6 +387,8 @@ def load_content(content_dir: Path, display_base: Path | None = None) -> RawCont
         _load_translation(content_dir / language, language, base, read, errors)
         for language in declared_languages(site)[1:]
     )
+    if memo is not None:
+        memo.turn()
     return RawContent(site, chapters, missions, sources, pages, tuple(errors), tuple(broken), translations, digests)
 
 
@@ -397,7 +432,7 @@ def _load_yaml(path: Path, read, errors: list[ContentError], required: bool) -> 
     shown, text = read(path)
     if text is None:
         return None
-    doc, problems = parse_yaml(shown, text)
+    doc, problems = read.parse(parse_yaml, shown, text)
     errors.extend(problems)
     return doc
 
@@ -418,7 +453,7 @@ def _load_chapters(folder: Path, read, errors: list[ContentError]) -> tuple[Mark
             errors.append(error(shown, 1, 1, msg))
             continue
         if text is not None:
-            doc, problems = parse_markdown_file(shown, match.group(2), text, int(match.group(1)))
+            doc, problems = read.parse(parse_markdown_file, shown, match.group(2), text, int(match.group(1)))
             errors.extend(problems)
             out += [doc] if doc else []
     return tuple(out)
@@ -434,7 +469,7 @@ def _load_missions(
             msg = f"mission file name '{path.name}' must be <slug>.yaml with a lowercase-hyphen slug"
             errors.append(error(shown, 1, 1, msg))
             continue
-        doc, problems = parse_yaml(shown, text) if text is not None else (None, [])
+        doc, problems = read.parse(parse_yaml, shown, text) if text is not None else (None, [])
         errors.extend(problems)
         out += [(path.stem, doc)] if doc else []
         broken += [] if doc else [path.stem]
@@ -449,7 +484,7 @@ def _load_pages(folder: Path, read, errors: list[ContentError]) -> tuple[Markdow
             errors.append(error(shown, 1, 1, f"page file name '{path.name}' must be <slug>.md"))
             continue
         if text is not None:
-            doc, problems = parse_markdown_file(shown, path.stem, text)
+            doc, problems = read.parse(parse_markdown_file, shown, path.stem, text)
             errors.extend(problems)
             out += [doc] if doc else []
     return tuple(out)

@@ -208,17 +208,48 @@ class Content:
     invalid_missions: frozenset[str] = frozenset()  # present but broken: references to them are not "unknown"
 
 
-def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
+class CheckMemo:
+    """Validated files by the parsed object they came from, kept by the dev server between builds (passed
+    explicitly): a file the ParseMemo gave back unchanged is not validated again. Only the latest build's
+    entries are kept."""
+
+    def __init__(self) -> None:
+        self.found: dict[int, tuple] = {}
+        self.used: dict[int, tuple] = {}
+
+    def check(self, source: object, make, errors: list[ContentError]):
+        hit = self.used.get(id(source)) or self.found.get(id(source))
+        if hit is None or hit[0] is not source:
+            problems: list[ContentError] = []
+            hit = (source, make(problems), problems)
+        self.used[id(source)] = hit
+        errors.extend(hit[2])
+        return hit[1]
+
+    def turn(self) -> None:
+        self.found, self.used = self.used, {}
+
+
+def validate(raw: RawContent, memo: CheckMemo | None = None) -> tuple[Content | None, list[ContentError]]:
     """Validate everything, collecting every problem.
 
     An unusable site.yaml is replaced by a stand-in, so that the other files are still checked
     against each other in the same run; its own errors stop the build before anything is rendered.
     """
     errors: list[ContentError] = list(raw.errors)
+
+    def checked(source, make):
+        return memo.check(source, make, errors) if memo is not None else make(errors)
+
     site = _validate(raw.site, SiteConfig, errors) if raw.site else None
-    chapters = [_text("chapter", d, ChapterMeta, errors) for d in sorted(raw.chapters, key=_chapter_order)]
-    pages = [_text("page", d, PageMeta, errors) for d in raw.pages]
-    missions = [(slug, doc, _validate(doc, Mission, errors)) for slug, doc in raw.missions]
+    ordered = sorted(raw.chapters, key=_chapter_order)
+    chapters = [checked(d, lambda found, d=d: _text("chapter", d, ChapterMeta, found)) for d in ordered]
+    pages = [checked(d, lambda found, d=d: _text("page", d, PageMeta, found)) for d in raw.pages]
+    missions = [
+        (slug, doc, checked(doc, lambda found, doc=doc: _validate(doc, Mission, found))) for slug, doc in raw.missions
+    ]
+    if memo is not None:
+        memo.turn()
     sources = _validate_sources(raw.sources, errors)
     return (
         Content(

@@ -13,9 +13,9 @@ from . import record
 from .cache import BodyCache, cache_dir, compile_all, fingerprint
 from .errors import BuildFailed, ContentError, error
 from .graph import Site, build_graph
-from .load import display_path, list_static, load_content
+from .load import ParseMemo, display_path, list_static, load_content
 from .markdown import make_parser
-from .models import normalise_base_url, validate
+from .models import CheckMemo, normalise_base_url, validate
 from .parallel import paused_gc
 from .reads import Replay
 from .render import Renderer, make_renderer, render_pages
@@ -52,6 +52,14 @@ def _quiet(stage: str, count: int, seconds: float) -> None:
 
 
 @dataclass(frozen=True)
+class Memo:
+    """What the dev server keeps between rebuilds, besides the body cache: parsed and validated files."""
+
+    parsed: ParseMemo = field(default_factory=ParseMemo)
+    checked: CheckMemo = field(default_factory=CheckMemo)
+
+
+@dataclass(frozen=True)
 class Prepared:
     """The linked site before rendering: what `check` renders and what the dev server re-renders from."""
 
@@ -62,16 +70,19 @@ class Prepared:
 
 
 @paused_gc()  # the dev server calls prepare directly: its rebuilds parse faster this way too
-def prepare(options: Options, progress: Progress = _quiet, cache: BodyCache | None = None) -> Prepared:
+def prepare(
+    options: Options, progress: Progress = _quiet, cache: BodyCache | None = None, memo: Memo | None = None
+) -> Prepared:
     """Load, validate and link the content; raise BuildFailed with all problems found.
 
-    Bodies found in `cache` are not parsed again; keep one BodyCache across rebuilds to skip the disk too.
+    Bodies found in `cache` are not parsed again; keep one BodyCache across rebuilds to skip the disk too,
+    and one Memo to skip parsing and validating the files that did not change.
     """
     started = time.perf_counter()
-    raw = load_content(options.content)
+    raw = load_content(options.content, memo=memo.parsed if memo else None)
     progress("load", len(raw.chapters) + len(raw.missions) + len(raw.pages), _since(started))
     started = time.perf_counter()
-    content, problems = validate(raw)
+    content, problems = validate(raw, memo.checked if memo else None)
     if content is None:
         raise BuildFailed(problems)
     if options.base_url:

@@ -16,6 +16,8 @@ import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from pydantic import BaseModel
+
 Key = tuple
 Reads = dict[Key, str]  # key -> digest of the value the page saw
 ORDER_ONLY = frozenset({"chapters", "pages", "missions"})  # sequences whose order alone a page may read
@@ -66,13 +68,17 @@ class Digests:
         return self._item(value)
 
     def _item(self, item: Any) -> str:
+        if isinstance(item, BaseModel):  # frozen: the same model object is digested once
+            return self._kept(item, repr)
         if not (dataclasses.is_dataclass(item) and not isinstance(item, type)):
             return stable(item)
+        return self._kept(item, lambda item: stable(item) if _holds_a_set(item) else self._fields(item))
+
+    def _kept(self, item: Any, text) -> str:
         self.used.add(id(item))
         found = self.memo.get(id(item))
         if found is None or found[0] is not item:
-            text = stable(item) if _holds_a_set(item) else self._fields(item)
-            found = self.memo[id(item)] = (item, _hash(text))
+            found = self.memo[id(item)] = (item, _hash(text(item)))
         return found[1]
 
     def _fields(self, item: Any) -> str:
