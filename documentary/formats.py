@@ -56,7 +56,10 @@ class Formats:
 
     def number(self, value: int) -> str:
         """A whole number with the language's grouping: 1,300 in English, 1 300 in Russian."""
-        return format_decimal(value, locale=self.locale)
+        found = self._known.get(("number", value))
+        if found is None:  # Babel takes about 0.1 ms a call: a list of 1,000 chapters made it a page's main cost
+            found = self._known[("number", value)] = format_decimal(value, locale=self.locale)
+        return found
 
     def decimal(self, text: str) -> str:
         """A decimal already rounded as text ("45.5"), with the language's decimal sign (45,5)."""
@@ -64,7 +67,14 @@ class Formats:
 
     def plural(self, count: int) -> str:
         """The CLDR plural category of `count`: one, few, many or other (Russian), one or other (English)."""
-        return self.locale.plural_form(count)
+        found = self._known.get(("plural", count))
+        if found is None:
+            found = self._known[("plural", count)] = self.locale.plural_form(count)
+        return found
+
+    @cached_property
+    def _known(self) -> dict[tuple[str, int], str]:
+        return {}
 
     @cached_property
     def plural_categories(self) -> frozenset[str]:

@@ -63,7 +63,7 @@ class Digests:
         return found
 
     def _text(self, value: Any) -> str:
-        if isinstance(value, tuple | list) and not hasattr(value, "_fields"):
+        if isinstance(value, tuple | list) and not hasattr(value, "_fields"):  # a sequence of nodes
             return "(" + ",".join(self._item(item) for item in value) + ")"
         return self._item(value)
 
