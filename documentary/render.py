@@ -182,6 +182,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["coord_lon"] = jinja2.pass_context(lambda ctx, v: ctx["t"].lon(v))
     env.filters["type_label"] = jinja2.pass_context(lambda ctx, v: ctx["t"](f"type.{v}"))
     env.globals.update(charts=charts)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # |tojson for scripts' messages
     return env
 
 
