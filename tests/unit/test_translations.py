@@ -74,8 +74,8 @@ def test_a_missing_translation_is_a_warning_naming_the_missing_file():
 def test_a_translation_without_an_original_is_a_warning():
     _, _, problems = translated(ru_missions={"mars-3": RU_MARS_3, "mars-9": RU_MARS_3})
     assert (
-        "content/ru/missions/mars-9.yaml:1:1: warning: translation of nothing: there is no content/missions/mars-9.yaml;"
-        " delete it or restore the original" in problems
+        "content/ru/missions/mars-9.yaml:1:1: warning: translation of nothing: there is no "
+        "content/missions/mars-9.yaml; delete it or restore the original" in problems
     )
 
 
