@@ -16,7 +16,7 @@ from .cache import BodyCache
 from .console import Console
 from .errors import BuildFailed, ContentError, error
 from .incremental import Snapshot, Update, apply, rebuild
-from .pipeline import Memo, Options
+from .pipeline import Memo, Options, search_language
 
 
 class Builder:
@@ -65,8 +65,9 @@ class Builder:
             self.on_change(tuple(written + removed) or ("*",))
         return True
 
-    def language(self) -> str:
-        return self.previous.prepared.site.config.language if self.previous else "en"
+    def language(self) -> str | None:
+        """What the search index is built as: None when there are several languages (one index each)."""
+        return search_language(self.previous.prepared.site) if self.previous else None
 
     def _failed(self, errors: Iterable[ContentError]) -> bool:
         self.errors = tuple(errors)

@@ -151,7 +151,7 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     started = time.perf_counter()
     finish = None
     if options.search:
-        finish = lambda folder: _index(folder, _search_language(result.site), progress)  # noqa: E731
+        finish = lambda folder: _index(folder, search_language(result.site), progress)  # noqa: E731
     try:
         write_site(result.pages, options.static, result.static_files, out, finish, reused)
     except SearchUnavailable as exc:
@@ -169,7 +169,7 @@ def _still(entry: record.Entry, replay: Replay, out: Path, output: str) -> bool:
     return not replay.changed(entry.reads) and record.unchanged_file(out, output, entry.sha256)
 
 
-def _search_language(site: Site) -> str | None:
+def search_language(site: Site) -> str | None:
     """One language: index everything as it. Several: Pagefind keeps an index per page's <html lang>."""
     return None if site.translations else site.config.language
 

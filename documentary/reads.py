@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 Key = tuple
 Reads = dict[Key, str]  # key -> digest of the value the page saw
-ORDER_ONLY = frozenset({"chapters", "pages", "missions"})  # sequences whose order alone a page may read
+ORDER_ONLY = frozenset({"chapters", "pages", "missions", "translations"})  # sequences whose order alone a page may read
 PURE = frozenset({"cite"})  # resolver methods that depend only on the page's own node (its citation numbers)
 MISSING = "missing"  # the digest of a key that no longer resolves (a page or mission that is gone)
 
@@ -146,7 +146,7 @@ class Sequence:
 
     def _order(self) -> tuple:
         view = self._view
-        order = tuple(getattr(item, "url", None) for item in self._items)
+        order = order_of(self._items)
         return view._log.note(("site", view._language, "order", self._name), order)
 
     def _whole(self) -> tuple:
@@ -181,6 +181,11 @@ class Sequence:
         return self._whole() == (other._whole() if isinstance(other, Sequence) else other)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def order_of(items: tuple) -> tuple:
+    """What `length`, `if` and `.index()` see of a sequence: each item's URL (a node) or prefix (an edition)."""
+    return tuple(getattr(item, "url", None) or getattr(item, "prefix", None) for item in items)
 
 
 class ResolverLog:

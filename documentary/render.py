@@ -25,7 +25,7 @@ from .i18n import BUILT_IN, FOLDER, Strings, read_strings
 from .markdown import Doc
 from .models import OUTCOMES, PROGRAMS
 from .parallel import map_slices, workers_for
-from .reads import Digests, Log, Reads, ResolverLog, SiteView
+from .reads import Digests, Log, Reads, ResolverLog, SiteView, order_of
 
 
 @dataclass(frozen=True)
@@ -189,6 +189,7 @@ def make_environment(templates: Path) -> Environment:
     env.filters["coord_lon"] = jinja2.pass_context(lambda ctx, v: ctx["t"].lon(v))
     env.filters["type_label"] = jinja2.pass_context(lambda ctx, v: ctx["t"](f"type.{v}"))
     env.globals.update(charts=charts)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # |tojson for scripts' messages
     return env
 
 
@@ -369,7 +370,7 @@ class Renderer:
             return getattr(self.resolver(edition), key[2])(*key[3])
         site, how, name = edition.site, key[2], key[3]
         if how == "order":
-            return tuple(getattr(item, "url", None) for item in getattr(site, name))
+            return order_of(getattr(site, name))
         if how == "call":
             return getattr(site, name)(*key[4])
         return getattr(site, name)

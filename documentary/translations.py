@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-from .errors import ContentError, error, warning
+from .errors import ContentError, warning
 from .load import MarkdownDoc, RawContent, RawTranslation, YamlDoc
 from .models import Content, Mission, MissionDoc, Model, SiteConfig, SourceEntry, Text, TextDoc, _validate
 
@@ -153,14 +153,14 @@ def _texts(originals, translated, model, folder: RawTranslation, digests, proble
         file = MarkdownDoc(doc.path, original.slug, doc.meta, doc.body, doc.body_line, original.file.number)
         out.append(TextDoc(original.kind, file, meta))
     for doc in by_name.values():
-        problems.append(error(doc.path, 1, 1, _orphan(doc.path, folder)))
+        problems.append(warning(doc.path, 1, 1, _orphan(doc.path, folder)))
     return tuple(out)
 
 
 def _orphan(path: str, folder: RawTranslation) -> str:
     original = str(PurePosixPath(path).relative_to(folder.folder))
     base = PurePosixPath(folder.folder).parent
-    return f"translation of nothing: there is no {base / original}"
+    return f"translation of nothing: there is no {base / original}; delete it or restore the original"
 
 
 def _revision_problems(
@@ -198,7 +198,7 @@ def _missions(content: Content, folder: RawTranslation, digests, problems) -> tu
         translated.append(mission.slug)
     for slug, doc in translations.items():
         if slug not in content.invalid_missions:
-            problems.append(error(doc.path, 1, 1, _orphan(doc.path, folder)))
+            problems.append(warning(doc.path, 1, 1, _orphan(doc.path, folder)))
     return tuple(out), translated
 
 

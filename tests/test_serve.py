@@ -180,7 +180,7 @@ def test_a_template_edit_renders_the_pages_that_use_it(project: Path, tmp_path: 
     live = Live(project, tmp_path / "live")
     update = live.step(edit(project / "templates/mission.html", "{% block content %}", "{% block content %}<!-- -->"))
     missions = {f"missions/{slug}/index.html" for slug in ("alpha-1", "beta-2", "gamma-3", "delta-4")}
-    assert set(update.pages) == missions | {"ru/missions/alpha-1/index.html", "ru/missions/beta-2/index.html"}
+    assert set(update.pages) == missions | {"ru/" + name for name in missions}  # the fixture's Russian edition too
 
 
 CHAPTERS = {f"chapters/{slug}/index.html" for slug in ("beginnings", "the-pair", "afterwards")}
@@ -604,3 +604,19 @@ def test_the_browser_reloads_by_itself_and_shows_errors_under_the_csp(project: P
         server.close()
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert not problems, problems
+
+
+def test_editing_a_translation_renders_that_language_only_and_ui_strings_the_pages_that_show_them(
+    project: Path, tmp_path: Path
+):
+    live = Live(project, tmp_path / "live")
+    update = live.step(edit(project / "content/ru/chapters/02-the-pair.md", "Прибытие", "Прилёт"))
+    assert "ru/chapters/the-pair/index.html" in update.pages
+    assert not [name for name in update.pages if not name.startswith("ru/")]
+    assert "Прилёт" in (live.out / "ru/chapters/the-pair/index.html").read_text()
+    update = live.step(edit(project / "templates/i18n/ru.yaml", "nav.search: Поиск", "nav.search: Искать"))
+    assert "ru/index.html" in update.pages and "index.html" not in update.pages  # no English page shows it
+    assert ">Искать</a>" in (live.out / "ru/timeline/index.html").read_text()
+    assert tree(live.out) == clean_build(project, tmp_path / "clean")
+    update = live.step(edit(project / "templates/i18n/ru.yaml", "nav.search: Искать", "nav.search: Поиск"))
+    assert tree(live.out) == clean_build(project, tmp_path / "clean")
