@@ -94,6 +94,11 @@ class BodyCache:
             self.used[key] = blob or bodies.to_bytes(doc)
             self.docs[key] = doc
 
+    def digests(self) -> dict[int, tuple[Doc, str]]:
+        """Each body this build used, by id, with its key: a body is a function of its key, so the key can
+        stand for it wherever the body's value is compared (reads.Digests), without reading the body."""
+        return {id(doc): (doc, "body:" + key) for key, doc in self.docs.items()}
+
     def save(self) -> None:
         """Write the entries this build used, if they differ from what was read; never raise.
 

@@ -78,7 +78,8 @@ def rebuild(
     if renderer.errors:
         raise BuildFailed(renderer.errors)
     jobs = renderer.jobs()
-    renderer.digests = Digests(previous.memo if previous else None)  # bodies kept by the cache: digested once
+    known = {**(previous.memo if previous else {}), **(cache.digests() if cache else {})}
+    renderer.digests = Digests(known)  # bodies stand for themselves by their cache key; the rest, once a session
     todo = stale(previous.reads if previous else {}, jobs, Replay(renderer.answer, renderer.digests))
     pages = renderer.render(todo)
     if renderer.errors:

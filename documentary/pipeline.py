@@ -17,7 +17,7 @@ from .load import ParseMemo, display_path, list_static, load_content
 from .markdown import make_parser
 from .models import CheckMemo, normalise_base_url, validate
 from .parallel import paused_gc
-from .reads import Replay
+from .reads import Digests, Replay
 from .render import Renderer, make_renderer, render_pages
 from .search import SearchUnavailable, index_site
 from .translations import translate
@@ -116,8 +116,8 @@ def check(options: Options, progress: Progress = _quiet, cache: BodyCache | None
     return Result(prepared.site, pages, prepared.static_files, prepared.warnings)
 
 
-def _renderer(prepared: Prepared, options: Options) -> Renderer:
-    renderer, errors = make_renderer(prepared.site, prepared.md, options.templates)
+def _renderer(prepared: Prepared, options: Options, compiled: Path | None = None) -> Renderer:
+    renderer, errors = make_renderer(prepared.site, prepared.md, options.templates, compiled)
     if renderer is None:
         raise BuildFailed(errors)
     return renderer
@@ -136,10 +136,11 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     finally:
         cache.save()  # entries are keyed by their input, so even a failed build's are good next time
     started = time.perf_counter()
-    renderer = _renderer(prepared, options)
+    renderer = _renderer(prepared, options, _compiled(folder))
     generator = fingerprint(prepared.md)
     recorded = record.read(folder, generator, out, options.templates)
     jobs = renderer.jobs()
+    renderer.digests = Digests(cache.digests())
     replay = Replay(renderer.answer, renderer.digests)
     with paused_gc():
         reused = tuple(o for o in sorted(jobs) if o in recorded and _still(recorded[o], replay, out, o))
@@ -163,6 +164,15 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     record.write(folder, record.Record(generator, str(out.resolve()), str(options.templates.resolve()), entries))
     progress("write", len(result.pages) + len(reused) + len(result.static_files), _since(started))
     return result
+
+
+def _compiled(folder: Path) -> Path | None:
+    """Jinja's bytecode cache beside the body cache; none if the folder can't be made."""
+    try:
+        (folder / "templates").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder / "templates"
 
 
 def _still(entry: record.Entry, replay: Replay, out: Path, output: str) -> bool:

@@ -83,8 +83,8 @@ def write(folder: Path, record: Record) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".pages-", dir=folder)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                json.dump(data, file, separators=(",", ":"), ensure_ascii=False)
+            with os.fdopen(fd, "w", encoding="utf-8") as file:  # dumps: C encoder; dump streams in Python
+                file.write(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
             os.replace(tmp, folder / FILE)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -172,9 +172,12 @@ def updated_stamp(site: Site) -> str:
     return f"{site.config.updated.iso}T00:00:00Z"
 
 
-def make_environment(templates: Path) -> Environment:
+def make_environment(templates: Path, compiled: Path | None = None) -> Environment:
+    """`compiled`: a folder for Jinja's own bytecode cache (keyed by each template's source), so a warm
+    build does not compile the templates again."""
     env = Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -413,9 +416,11 @@ class Renderer:
 Rendered = tuple[dict[str, bytes], list[ContentError], dict[str, Reads]]
 
 
-def make_renderer(site: Site, md: MarkdownIt, templates: Path) -> tuple[Renderer | None, list[ContentError]]:
+def make_renderer(
+    site: Site, md: MarkdownIt, templates: Path, compiled: Path | None = None
+) -> tuple[Renderer | None, list[ContentError]]:
     """The renderer, every template compiled once; None with every template and interface-words problem."""
-    env = make_environment(templates)
+    env = make_environment(templates, compiled)
     errors = compile_templates(env, templates)
     if errors:
         return None, errors
