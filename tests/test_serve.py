@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from documentary.devhttp import Response, inject, locate
-from documentary.errors import error
+from documentary.errors import BuildFailed, error
 from documentary.incremental import Snapshot, apply, read_templates, rebuild
 from documentary.pipeline import Options, build
 from tests.conftest import ROOT
@@ -133,12 +133,29 @@ def _remove_delta(content: Path) -> set[Path]:
     )
 
 
+def more_edits(root: Path):
+    """Translations, the interface's words, a new chapter, and a broken file (a failed build) then fixed."""
+    c, t = root / "content", root / "templates"
+    yield "translation", lambda: edit(c / "ru/chapters/02-the-pair.md", "Прибытие", "Прилёт")
+    yield "ui strings", lambda: edit(t / "i18n/en.yaml", "nav.search: Search", "nav.search: Find")
+    yield (
+        "chapter added",
+        lambda: write(c / "chapters/09-coda.md", "---\ntitle: Coda\nsummary: The end.\n---\nIt ended.\n"),
+    )
+    yield "chapter removed", lambda: ((c / "chapters/09-coda.md").unlink(), {c / "chapters/09-coda.md"})[1]
+
+
 def test_incremental_output_equals_a_clean_build_after_every_edit(project: Path, tmp_path: Path):
     live = Live(project, tmp_path / "live")
     assert tree(live.out) == clean_build(project, tmp_path / "clean")
-    for name, change in edits(project):
+    for name, change in [*edits(project), *more_edits(project)]:
         live.step(change())
         assert tree(live.out) == clean_build(project, tmp_path / "clean"), f"after the edit: {name}"
+    chapter = project / "content/chapters/01-beginnings.md"
+    with pytest.raises(BuildFailed):  # a broken file: the served folder keeps the last good build
+        live.step(edit(chapter, "The very first attempt", "The very first [[no-such-mission]] attempt"))
+    live.step(edit(chapter, "[[no-such-mission]] ", ""))
+    assert tree(live.out) == clean_build(project, tmp_path / "clean"), "after a broken file was fixed"
 
 
 def test_a_mission_edit_renders_its_page_its_neighbours_and_the_pages_that_print_what_changed(
