@@ -9,6 +9,7 @@ Parsing and checking work on text; only `read_strings` touches the disk.
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -196,3 +197,12 @@ def read_strings(templates: Path, languages: tuple[str, ...]) -> tuple[dict[str,
             problems += compare(reference[0], reference[1], strings, doc)
         found[language] = strings
     return found, problems
+
+
+@functools.cache
+def english() -> Strings:
+    """The generator's own English words, for code called without a page's (e.g. the charts in tests)."""
+    found, problems = read_strings(BUILT_IN, ("en",))
+    if problems:
+        raise ValueError(problems[0].format())
+    return found["en"]

@@ -132,3 +132,11 @@ def test_a_page_without_translation_is_left_out_and_links_go_to_the_original(sit
     strict = cli(["check", "--strict"], cwd=site_copy)
     assert strict.returncode == 1
     assert "content/chapters/03-afterwards.md:1:1: error: not translated into ru" in strict.stderr
+
+
+def test_the_pictures_speak_the_page_language(built):
+    timeline = read(built, "ru/timeline/index.html")
+    assert '<title id="timeline-overview-title">Все миссии по годам запуска</title>' in timeline
+    assert "Every mission by launch year" not in timeline
+    mission = read(built, "ru/missions/alpha-1/index.html")
+    assert ">120° в. д.</text>" in mission and "45° ю. ш., 158° з. д." in mission

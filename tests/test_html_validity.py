@@ -49,3 +49,14 @@ def test_the_whole_output_folder_is_valid_html(tmp_path):
     assert from_site == []
     assert any("/canary/" in m["url"] for m in errors), "the checker found nothing wrong with a broken page"
     assert len(list(out.rglob("*.html"))) >= 45
+
+
+@pytest.mark.slow
+def test_both_editions_of_the_fixture_site_are_valid_html(tmp_path):
+    from tests.conftest import FIXTURE_SITE
+
+    out = tmp_path / "fixture"
+    result = run_cli(["build", "--out", str(out), "--no-search", "-q"], cwd=FIXTURE_SITE)
+    assert result.returncode == 0, result.stderr
+    assert (out / "ru" / "index.html").is_file()
+    assert [f"{m['url']}:{m.get('lastLine', 0)}: {m['message']}" for m in vnu_errors(out)] == []
