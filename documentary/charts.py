@@ -18,7 +18,6 @@ from .graph import MissionNode, Site
 
 SOVIET = ("soviet", "russia")
 OUTCOMES = ("success", "partial", "failure")
-OUTCOME_WORDS = {"success": "filled", "partial": "half-filled", "failure": "hollow"}
 
 
 @dataclass(frozen=True)

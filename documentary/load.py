@@ -305,9 +305,9 @@ def parse_markdown_file(
     return MarkdownDoc(path, slug, meta, body, body_line, number), errors
 
 
-def load_content(content_dir: Path, display_base: Path | None = None) -> RawContent:
+def load_content(content_dir: Path) -> RawContent:
     """Read every content file once. Problems are collected, never raised."""
-    base = display_base or Path.cwd()
+    base = Path.cwd()
     errors: list[ContentError] = []
 
     def read(path: Path) -> tuple[str, str | None]:

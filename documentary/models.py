@@ -180,7 +180,7 @@ class Content:
     invalid_missions: frozenset[str] = frozenset()  # present but broken: references to them are not "unknown"
 
 
-def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
+def validate(raw: RawContent) -> tuple[Content, list[ContentError]]:
     """Validate everything, collecting every problem.
 
     An unusable site.yaml is replaced by a stand-in, so that the other files are still checked

@@ -68,8 +68,6 @@ def prepare(options: Options, progress: Progress = _quiet, cache: BodyCache | No
     progress("load", len(raw.chapters) + len(raw.missions) + len(raw.pages), _since(started))
     started = time.perf_counter()
     content, problems = validate(raw)
-    if content is None:
-        raise BuildFailed(problems)
     if options.base_url:
         content = _with_base_url(content, options.base_url, problems)
     progress("validate", len(content.missions) + len(content.chapters), _since(started))
