@@ -18,7 +18,6 @@ from .i18n import Strings, english
 
 SOVIET = ("soviet", "russia")
 OUTCOMES = ("success", "partial", "failure")
-OUTCOME_WORDS = {"success": "filled", "partial": "half-filled", "failure": "hollow"}
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,6 @@ from markdown_it.common.utils import escapeHtml
 
 from .bodies import CompiledDoc, Hole, ParseJob
 from .markdown import (
-    _CITE,
     _KEY,
     _WORD,
     ANCHOR_LEVELS,
@@ -55,7 +54,7 @@ _RULES = [
     "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
     "strikethrough", "table", "footnote", "deflist",
 ]  # fmt: skip
-_FOUND = re.compile(r"\[\[|\[@")
+_CANDIDATE = re.compile(r"\[\[[^\[\n]*?\]\]|\[@[^\]\n]*\]")
 _REF_DEFINITION = re.compile(r"\[@[^\]\n]*\]:")
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-*:?[ \t]*)*\|?[ \t]*$", re.M)
 _TAG = re.compile(r"<[^>]*>")
@@ -129,25 +128,27 @@ def compile_fast(job: ParseJob, allow_html: bool) -> CompiledDoc | None:
 
 
 def _references(text: str) -> list[_Found] | None:
-    """Every reference the inline rules of `markdown.py` would take, or None if that is not certain."""
+    """Every reference the inline rules of `markdown.py` would take, or None if that is not certain.
+
+    `_CANDIDATE` is those rules as one expression: a wikilink ends at the first `]]` and holds no `[` or
+    line break; a citation is `_CITE`.
+    """
+    if "[" not in text:
+        return []
     if _REF_DEFINITION.search(text) or "![[" in text or "[[[" in text:
         return None
-    table = _table_spans(text)
+    table = _table_spans(text) if "|" in text else []
     found: list[_Found] = []
-    pos = 0
-    while (match := _FOUND.search(text, pos)) is not None:
-        start = match.start()
-        pos = start + 1
-        if _escaped(text, start):
+    for match in _CANDIDATE.finditer(text):
+        raw, start = match[0], match.start()
+        if start and text[start - 1] == "\\" and _escaped(text, start):
             continue
-        raw = _wikilink_at(text, start) if match[0] == "[[" else _cite_at(text, start)
-        if raw is None:
+        if raw[1] == "[" and not raw[2:-2].strip():
             continue
-        after = text[start + len(raw) : start + len(raw) + 1]
-        if after in ("(", "[") or ("|" in raw and any(a <= start < b for a, b in table)):
+        after = text[match.end() : match.end() + 1]
+        if after in ("(", "[") or (table and "|" in raw and any(a <= start < b for a, b in table)):
             return None  # next to link syntax, or a `|` the table rule could split a cell at
         found.append(_Found(raw, start))
-        pos = start + len(raw)
     return found
 
 
@@ -172,19 +173,6 @@ def _escaped(text: str, index: int) -> bool:
     while index > count and text[index - count - 1] == "\\":
         count += 1
     return count % 2 == 1
-
-
-def _wikilink_at(text: str, start: int) -> str | None:
-    end = text.find("]]", start + 2)
-    inner = text[start + 2 : end] if end > 0 else ""
-    if not inner.strip() or "\n" in inner or "[" in inner:
-        return None
-    return text[start : end + 2]
-
-
-def _cite_at(text: str, start: int) -> str | None:
-    match = _CITE.match(text, start)
-    return match[0] if match else None
 
 
 def _mark(text: str, found: list[_Found]) -> tuple[str, list[tuple[int, int]]]:
@@ -265,14 +253,8 @@ def _fill(body: str, found: list[_Found], where: Locator):
         if inside.link(at):  # markdown-it-py makes no link of `[a [[b]]](/c/)`, and reports it
             raise _Unsure
         line, col = where.offset(ref.start)
-        raw = intern(ref.raw)
-        if raw.startswith("[["):
-            kind, target, detail = split_wikilink(raw[2:-2])
-            kind, target, detail = intern(kind), intern(target), detail and intern(detail)
-            holes.append((_WIKILINK, (kind, target, detail), (Ref(kind, target, detail, line, col, raw),)))
-        else:
-            keys = [intern(_key(part.strip())) for part in raw[2:-1].split(";")]
-            holes.append((_CITE_HOLE, (keys,), tuple(Ref(_CITE_HOLE, key, None, line, col, raw) for key in keys)))
+        method, args, parts = _parsed(ref.raw)
+        holes.append((method, args, tuple(Ref(*part, line, col, raw) for *part, raw in parts)))
         return f"\x00{len(holes) - 1}&\x00"
 
     try:
@@ -295,7 +277,7 @@ class _Inside:
 
     def _in(self, name: str, at: int) -> bool:
         opens, closes = self.tags[name]
-        return bisect.bisect(opens, at) > bisect.bisect(closes, at)
+        return bool(opens) and bisect.bisect(opens, at) > bisect.bisect(closes, at)
 
     def code(self, at: int) -> bool:
         return self._in("code", at)
@@ -305,6 +287,18 @@ class _Inside:
 
 
 _WIKILINK, _CITE_HOLE = intern("wikilink"), intern("cite")
+
+
+@cache
+def _parsed(raw: str) -> tuple[str, tuple, tuple[tuple[str, str, str | None, str], ...]]:
+    """A reference's resolver call and its Ref fields but the position; the same text is parsed once."""
+    raw = intern(raw)
+    if raw.startswith("[["):
+        kind, target, detail = split_wikilink(raw[2:-2])
+        kind, target, detail = intern(kind), intern(target), detail and intern(detail)
+        return _WIKILINK, (kind, target, detail), ((kind, target, detail, raw),)
+    keys = [intern(_key(part.strip())) for part in raw[2:-1].split(";")]
+    return _CITE_HOLE, (keys,), tuple((_CITE_HOLE, key, None, raw) for key in keys)
 
 
 def _key(text: str) -> str:

@@ -370,9 +370,9 @@ class _Reader:
         return self.memo.parse(parser, *args) if self.memo is not None else parser(*args)
 
 
-def load_content(content_dir: Path, display_base: Path | None = None, memo: ParseMemo | None = None) -> RawContent:
+def load_content(content_dir: Path, memo: ParseMemo | None = None) -> RawContent:
     """Read every content file once. Problems are collected, never raised."""
-    base = display_base or Path.cwd()
+    base = Path.cwd()
     errors: list[ContentError] = []
     read = _Reader(base, errors, memo)
     digests = read.digests

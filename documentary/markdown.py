@@ -189,7 +189,8 @@ class Locator:
     def offset(self, offset: int) -> tuple[int, int]:
         """Where character `offset` of the text is."""
         index = bisect.bisect_right(self.starts, offset) - 1
-        return self.first_line + index, offset - self.starts[index] + self._shift(index, self.lines[index]) + 1
+        shift = self._shift(index, self.lines[index]) if self.file_lines is not None else 0
+        return self.first_line + index, offset - self.starts[index] + shift + 1
 
     def _shift(self, index: int, content: str) -> int:
         """How far right of the start of source line `index` the text `content` begins."""

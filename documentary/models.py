@@ -230,7 +230,7 @@ class CheckMemo:
         self.found, self.used = self.used, {}
 
 
-def validate(raw: RawContent, memo: CheckMemo | None = None) -> tuple[Content | None, list[ContentError]]:
+def validate(raw: RawContent, memo: CheckMemo | None = None) -> tuple[Content, list[ContentError]]:
     """Validate everything, collecting every problem.
 
     An unusable site.yaml is replaced by a stand-in, so that the other files are still checked

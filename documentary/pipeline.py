@@ -83,8 +83,6 @@ def prepare(
     progress("load", len(raw.chapters) + len(raw.missions) + len(raw.pages), _since(started))
     started = time.perf_counter()
     content, problems = validate(raw, memo.checked if memo else None)
-    if content is None:
-        raise BuildFailed(problems)
     if options.base_url:
         content = _with_base_url(content, options.base_url, problems)
     translations, translation_problems = translate(content, raw)
