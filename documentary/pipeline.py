@@ -10,13 +10,14 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .cache import BodyCache, cache_dir, compile_all
+from .epub import downloads, render_books
 from .errors import BuildFailed, ContentError, error
 from .graph import Site, build_graph
 from .load import display_path, list_static, load_content
 from .markdown import make_parser
 from .models import normalise_base_url, validate
 from .parallel import paused_gc
-from .render import render_site
+from .render import compile_templates, make_environment, render_site
 from .search import SearchUnavailable, index_site
 from .translations import translate
 from .write import check_output_dir, write_site
@@ -32,6 +33,7 @@ class Options:
     base_url: str | None = None
     strict: bool = False
     search: bool = True
+    ebook: bool = True  # an EPUB per language at the site root
     workers: int = 0  # processes for parsing and rendering; 0: every core when the site is big enough
     cache: Path | None = None  # compiled-body cache folder; `build` defaults to <out>.cache
 
@@ -42,6 +44,7 @@ class Result:
     pages: dict[str, bytes]
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...] = field(default=())
+    books: dict[str, bytes] = field(default_factory=dict)  # output name -> EPUB
 
 
 def _quiet(stage: str, count: int, seconds: float) -> None:
@@ -94,11 +97,18 @@ def check(options: Options, progress: Progress = _quiet, cache: BodyCache | None
     """Run every stage but writing; raise BuildFailed with all problems found."""
     prepared = prepare(options, progress, cache)
     started = time.perf_counter()
-    pages, render_errors = render_site(prepared.site, prepared.md, options.templates, options.workers)
-    if render_errors:
-        raise BuildFailed(render_errors)
+    env = make_environment(options.templates)
+    books, book_errors = {}, []
+    if options.ebook and not compile_templates(env, options.templates):  # else render_site reports the templates
+        books, book_errors = render_books(prepared.site, prepared.md, options.templates, env)
+        progress("ebook", len(books), _since(started))
+        started = time.perf_counter()
+    site, md, workers = prepared.site, prepared.md, options.workers
+    pages, render_errors = render_site(site, md, options.templates, workers, downloads(books), env)
+    if render_errors or book_errors:
+        raise BuildFailed(render_errors or book_errors)
     progress("render", len(pages), _since(started))
-    return Result(prepared.site, pages, prepared.static_files, prepared.warnings)
+    return Result(prepared.site, pages, prepared.static_files, prepared.warnings, books)
 
 
 def build(options: Options, out: Path, protected: list[Path], progress: Progress = _quiet) -> Result:
@@ -114,7 +124,7 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     if options.search:
         finish = lambda folder: _index(folder, _search_language(result.site), progress)  # noqa: E731
     try:
-        write_site(result.pages, options.static, result.static_files, out, finish)
+        write_site({**result.pages, **result.books}, options.static, result.static_files, out, finish)
     except SearchUnavailable as exc:
         raise BuildFailed([error(str(out), 1, 1, str(exc))]) from None
     except OSError as exc:

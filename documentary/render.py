@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -106,6 +106,13 @@ class Job(NamedTuple):
     template: str
     language: str
     context: Callable[[], dict]
+
+
+class Download(NamedTuple):
+    """A file the pages offer for download (a language's ebook): its output name and size in bytes."""
+
+    output: str
+    size: int
 
 
 class SitemapEntry(NamedTuple):
@@ -213,8 +220,10 @@ class Renderer:
         templates: Path,
         env: jinja2.Environment | None = None,
         strings: dict[str, Strings] | None = None,
+        downloads: Mapping[str, Download] | None = None,  # language -> its ebook
     ):
         self.site = site
+        self.downloads = downloads or {}
         self.md = md
         self.templates = templates
         self.env = env or make_environment(templates)
@@ -306,6 +315,7 @@ class Renderer:
             "outcome_labels": {o: t(f"outcome.{o}") for o in OUTCOMES},
             "program_labels": {p: t(f"program.{p}") for p in PROGRAMS},
             "alternates": self._alternates.get(page, ()) if page.endswith(".html") else (),
+            "ebook": self.downloads.get(edition.language),
             **specific(),
         }
 
@@ -362,14 +372,19 @@ class Renderer:
 
 
 def render_site(
-    site: Site, md: MarkdownIt, templates: Path, workers: int = 1
+    site: Site,
+    md: MarkdownIt,
+    templates: Path,
+    workers: int = 1,
+    downloads: Mapping[str, Download] | None = None,
+    env: jinja2.Environment | None = None,
 ) -> tuple[dict[str, bytes], list[ContentError]]:
     """Every page, in output order; `workers` processes share the pages (0: every core if the site is big)."""
-    env = make_environment(templates)
+    env = env or make_environment(templates)
     errors = compile_templates(env, templates)
     if errors:
         return {}, errors
-    renderer = Renderer(site, md, templates, env)
+    renderer = Renderer(site, md, templates, env, downloads=downloads)
     if renderer.errors:  # the interface's words are missing or broken for some language
         return {}, renderer.errors
     outputs = sorted(renderer.jobs())
