@@ -19,7 +19,8 @@ from .sitekit import chapter_md, content, mission_yaml
 ROOT = Path(__file__).resolve().parents[2]
 NS = {"x": XHTML, "epub": OPS, "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 ARRIVED = (
-    "events:\n  - {id: launch, date: 1971-05-28, title: Launch}\n  - {id: landing, date: 1971-12-02, title: Lander down}\n"
+    "events:\n  - {id: launch, date: 1971-05-28, title: Launch}\n"
+    "  - {id: landing, date: 1971-12-02, title: Lander down}\n"
 )
 ONE = (
     "[[mars-3]] landed.[^n] See [the claims](/claims/) and [the timeline](/timeline/). [@src]\n\n"
