@@ -12,7 +12,7 @@ from .errors import BuildFailed, ContentError, UsageError
 from .pipeline import Options, build, check
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "check", "serve", "new")
+COMMANDS = ("build", "check", "serve", "new", "translations")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -36,6 +36,11 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("kind", choices=("chapter", "mission"))
     new.add_argument("name", help='chapter title, e.g. "The Venus years", or mission slug, e.g. mars-8')
     new.add_argument("--content", default="content", help="content folder (default: content)")
+    translations = commands.add_parser("translations", help="list every translation's status; stamp revisions")
+    translations.add_argument("--content", default="content", help="content folder (default: content)")
+    stamp = translations.add_mutually_exclusive_group()
+    stamp.add_argument("--stamp", nargs="+", metavar="FILE", help="record the original's current revision in FILE")
+    stamp.add_argument("--stamp-all", action="store_true", help="stamp every stale or unstamped translation")
     return parser
 
 
@@ -76,6 +81,10 @@ def _run(args: argparse.Namespace, project: Path) -> int:
 
         print(scaffold(Path(args.content), args.kind, args.name))
         return EXIT_OK
+    if args.command == "translations":
+        from .translations_cli import run
+
+        return run(Path(args.content), args.stamp or (), args.stamp_all)
     options = options_from(args, project)
     if args.command == "serve":
         from .serve import serve

@@ -49,6 +49,14 @@ class Strings:
             return Markup(escape(message)).format(**values)
         return message.format(**values) if values or "{" in message else message
 
+    def group(self, prefix: str) -> dict[str, Message]:
+        """The messages under `prefix`, keyed by the rest of their key: what a page hands to its scripts."""
+        return {
+            key.removeprefix(prefix): dict(message) if not isinstance(message, str) else message
+            for key, message in self.messages.items()
+            if key.startswith(prefix)
+        }
+
     def date(self, date: PartialDate) -> str:
         return self.formats.date(date)
 

@@ -97,7 +97,9 @@ def rebuild(
     languages = {output: job.language for output, job in renderer.jobs().items()}
     jobs = {output: job.template for output, job in renderer.jobs().items()}
     inputs = page_inputs(renderer)
-    inputs = {output: inputs.get(output, ()) for output in jobs}
+    # a page also changes when another language gains or loses it (hreflang, the switcher, the sitemap)
+    linked = {output: renderer.alternates_of(output) for output in jobs} | {"sitemap.xml": renderer.sitemap_entries()}
+    inputs = {output: (inputs.get(output, ()), linked[output]) for output in jobs}
     pages = renderer.render(sorted(stale(previous, prepared.site, jobs, inputs, templates, changed, languages)))
     if renderer.errors:
         raise BuildFailed(renderer.errors)
@@ -283,7 +285,8 @@ def _order_only(node: nodes.Getattr, parents: dict[int, nodes.Node]) -> bool:
 
 
 def changed_fields(site: Site, old: Site) -> set[str]:
-    changed = {name for name in SITE_FIELDS if getattr(site, name) != getattr(old, name)}
+    """What differs in one language's edition; the other editions are compared on their own."""
+    changed = {name for name in SITE_FIELDS - {"translations"} if getattr(site, name) != getattr(old, name)}
     return changed | {f"{name}#order" for name in ORDERED & changed if _order(site, name) != _order(old, name)}
 
 

@@ -122,7 +122,7 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     started = time.perf_counter()
     finish = None
     if options.search:
-        finish = lambda folder: _index(folder, _search_language(result.site), progress)  # noqa: E731
+        finish = lambda folder: _index(folder, search_language(result.site), progress)  # noqa: E731
     try:
         write_site({**result.pages, **result.books}, options.static, result.static_files, out, finish)
     except SearchUnavailable as exc:
@@ -133,7 +133,7 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     return result
 
 
-def _search_language(site: Site) -> str | None:
+def search_language(site: Site) -> str | None:
     """One language: index everything as it. Several: Pagefind keeps an index per page's <html lang>."""
     return None if site.translations else site.config.language
 

@@ -189,6 +189,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["coord_lon"] = jinja2.pass_context(lambda ctx, v: ctx["t"].lon(v))
     env.filters["type_label"] = jinja2.pass_context(lambda ctx, v: ctx["t"](f"type.{v}"))
     env.globals.update(charts=charts)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # |tojson for scripts' messages
     return env
 
 
@@ -330,14 +331,20 @@ class Renderer:
                 pages[result[0]] = result[1]
         return pages
 
+    def alternates_of(self, output: str) -> tuple[Alternate, ...]:
+        edition = next((e for e in self.editions[1:] if output.startswith(e.site.prefix)), self.editions[0])
+        return self._alternates.get(output.removeprefix(edition.site.prefix), ())
+
     def sitemap_context(self) -> dict:
-        entries = tuple(
+        return {"sitemap": self.sitemap_entries()}
+
+    def sitemap_entries(self) -> tuple[SitemapEntry, ...]:
+        return tuple(
             SitemapEntry(e.site.prefix + page, self._alternates[page])
             for e in self.editions
             for page in sorted(e.site.pages_here)
             if page.endswith("index.html")
         )
-        return {"sitemap": entries}
 
     def text_context(self, edition: Edition, node: TextNode) -> dict:
         return {"node": node, "body": self.markdown(edition, node.body, node.citations)}

@@ -37,7 +37,7 @@ import watchfiles
 from .cache import BodyCache, cache_dir
 from .errors import BuildFailed, ContentError, UsageError, error
 from .incremental import Snapshot, Update, apply, rebuild
-from .pipeline import Options
+from .pipeline import Options, search_language
 from .search import SearchUnavailable, index_site
 from .write import check_output_dir
 
@@ -281,11 +281,11 @@ class Indexer:
         self.console = console
         self.wanted = threading.Event()
         self.stopping = threading.Event()
-        self.language = "en"
+        self.language: str | None = "en"
         self.thread = threading.Thread(target=self._run, name="search-index", daemon=True)
         self.thread.start()
 
-    def request(self, language: str) -> None:
+    def request(self, language: str | None) -> None:
         self.language = language
         self.wanted.set()
 
@@ -315,7 +315,9 @@ class Indexer:
 class Builder:
     """Runs the first build and every rebuild; a failure is shown, never raised."""
 
-    def __init__(self, options: Options, out: Path, live: Live, console: Console, on_built: Callable[[str], None]):
+    def __init__(
+        self, options: Options, out: Path, live: Live, console: Console, on_built: Callable[[str | None], None]
+    ):
         self.options = options
         self.out = out
         self.live = live
@@ -346,7 +348,7 @@ class Builder:
         self.previous, self.touched = update.snapshot, set()
         self.cache.save()
         if self.options.search and (first or any(n.endswith(".html") for n in written + removed)):
-            self.on_built(update.snapshot.prepared.site.config.language)
+            self.on_built(search_language(update.snapshot.prepared.site))
         return True
 
     def _failed(self, errors: Iterable[ContentError]) -> bool:

@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-from .errors import ContentError, error, warning
+from .errors import ContentError, warning
 from .load import MarkdownDoc, RawContent, RawTranslation, YamlDoc
 from .models import Content, Mission, MissionDoc, Model, SiteConfig, SourceEntry, Text, TextDoc, _validate
 
@@ -153,14 +153,14 @@ def _texts(originals, translated, model, folder: RawTranslation, digests, proble
         file = MarkdownDoc(doc.path, original.slug, doc.meta, doc.body, doc.body_line, original.file.number)
         out.append(TextDoc(original.kind, file, meta))
     for doc in by_name.values():
-        problems.append(error(doc.path, 1, 1, _orphan(doc.path, folder)))
+        problems.append(warning(doc.path, 1, 1, _orphan(doc.path, folder)))
     return tuple(out)
 
 
 def _orphan(path: str, folder: RawTranslation) -> str:
     original = str(PurePosixPath(path).relative_to(folder.folder))
     base = PurePosixPath(folder.folder).parent
-    return f"translation of nothing: there is no {base / original}"
+    return f"translation of nothing: there is no {base / original}; delete it or restore the original"
 
 
 def _revision_problems(
@@ -198,7 +198,7 @@ def _missions(content: Content, folder: RawTranslation, digests, problems) -> tu
         translated.append(mission.slug)
     for slug, doc in translations.items():
         if slug not in content.invalid_missions:
-            problems.append(error(doc.path, 1, 1, _orphan(doc.path, folder)))
+            problems.append(warning(doc.path, 1, 1, _orphan(doc.path, folder)))
     return tuple(out), translated
 
 
@@ -227,7 +227,7 @@ def _shape_problems(found: MissionTranslation, words: Mission, doc: YamlDoc, ori
     if given != count:
         titles = f"{given} title{'s' if given != 1 else ''}"
         message = f"events: {titles}, but {original} has {count}; give one title per event, in the same order"
-        yield ContentError(doc.where(("events",)), message)
+        yield ContentError(doc.where(("events",), key=True), message)
     if found.landing_site and not words.landing_site:
         yield ContentError(doc.where(("landing_site",), key=True), f"landing_site: {original} has no landing site")
     if words.description.strip() and not found.description.strip():
@@ -269,3 +269,40 @@ def _sources(sources: dict[str, SourceEntry], folder: RawTranslation, problems) 
 
 def _under(marks: dict, key: str) -> dict:
     return {loc[1:]: mark for loc, mark in marks.items() if loc and loc[0] == key}
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where one original stands in one language, for `build.py translations`."""
+
+    language: str
+    original: str
+    translation: str
+    state: str  # up to date | stale | unstamped | missing
+    recorded: str | None  # the translation's translated_from
+    current: str  # the original's revision now
+
+
+def statuses(raw: RawContent) -> tuple[Status, ...]:
+    """Every chapter, page and mission in every translated language, read straight from the files."""
+    originals = [d.path for d in raw.chapters] + [d.path for d in raw.pages] + [d.path for _, d in raw.missions]
+    out = []
+    for folder in raw.translations:
+        docs = {d.path: d.meta for d in folder.chapters + folder.pages} | {d.path: d for _, d in folder.missions}
+        for original in originals:
+            path = translation_path(folder.folder, original)
+            current = raw.digests.get(original, "")
+            doc = docs.get(path)
+            recorded = doc.data.get("translated_from") if doc and isinstance(doc.data, dict) else None
+            recorded = None if recorded is None else str(_revision(recorded))
+            state = (
+                "missing"
+                if doc is None
+                else "unstamped"
+                if recorded is None
+                else "up to date"
+                if recorded == current
+                else "stale"
+            )
+            out.append(Status(folder.language, original, path, state, recorded, current))
+    return tuple(out)

@@ -32,6 +32,7 @@ REQUIRED = {
     "prose-unknown-fact", "prose-unknown-source", "template-syntax-error", "template-undefined-variable",
     "static-overwrites-page", "strict-no-source", "python-tag", "alias-bomb", "several-problems",
     "broken-mission-referenced", "site-yaml-invalid", "missing-site-yaml", "yaml-control-character",
+    "translation-unknown-key", "translation-events-count", "translation-stale", "translation-missing",
 }  # fmt: skip
 
 

@@ -178,7 +178,7 @@ def test_a_template_edit_renders_the_pages_that_use_it(project: Path, tmp_path: 
     live = Live(project, tmp_path / "live")
     update = live.step(edit(project / "templates/mission.html", "{% block content %}", "{% block content %}<!-- -->"))
     missions = {f"missions/{slug}/index.html" for slug in ("alpha-1", "beta-2", "gamma-3", "delta-4")}
-    assert set(update.pages) == missions
+    assert set(update.pages) == missions | {"ru/" + name for name in missions}  # the fixture's Russian edition too
 
 
 def test_a_failed_rebuild_keeps_the_changes_it_saw_for_the_next_one(project: Path, tmp_path: Path):
@@ -527,3 +527,16 @@ def test_the_browser_reloads_by_itself_and_shows_errors_under_the_csp(server: Se
         page.close()
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert not problems, problems
+
+
+def test_editing_a_translation_renders_that_language_only_and_ui_strings_render_everything(
+    project: Path, tmp_path: Path
+):
+    live = Live(project, tmp_path / "live")
+    update = live.step(edit(project / "content/ru/chapters/02-the-pair.md", "Прибытие", "Прилёт"))
+    assert "ru/chapters/the-pair/index.html" in update.pages
+    assert not [name for name in update.pages if not name.startswith("ru/")]
+    assert "Прилёт" in (live.out / "ru/chapters/the-pair/index.html").read_text()
+    update = live.step(edit(project / "templates/i18n/ru.yaml", "nav.search: Поиск", "nav.search: Искать"))
+    assert "ru/index.html" in update.pages and "index.html" in update.pages
+    assert ">Искать</a>" in (live.out / "ru/timeline/index.html").read_text()
