@@ -30,84 +30,71 @@ Rewrite = Callable[[str], str]
 def document(html: str, rewrite: Rewrite = str) -> bytes:
     """A whole HTML page (`<html>...`) as an XHTML document: UTF-8, with the XML declaration and doctype."""
     source = lxml.html.document_fromstring(_NOT_XML.sub("", html) or "<html></html>")
-    root = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": OPS})
-    for name, value in _attributes(source):
-        root.set(name, value)
+    _convert(source, rewrite)
+    root = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": OPS}, attrib=dict(source.attrib))
     if source.get("lang"):  # EPUB reading systems read xml:lang; HTML's lang stays for the HTML rules
         root.set("{http://www.w3.org/XML/1998/namespace}lang", source.get("lang"))
-    for child in source:
-        _copy(child, root, rewrite)
+    root.extend(list(source))  # moved under a root that declares the namespaces, so no prefixes are written
     return etree.tostring(root, encoding="utf-8", xml_declaration=True, doctype=DOCTYPE) + b"\n"
 
 
 def fragment(html: str, rewrite: Rewrite = str) -> str:
     """HTML body content as XHTML markup (no namespace declarations), for tests and templates."""
-    holder = etree.Element(f"{{{XHTML}}}div", nsmap={None: XHTML, "epub": OPS})
     source = lxml.html.fragment_fromstring(_NOT_XML.sub("", html), create_parent="div")
+    _convert(source, rewrite)
+    holder = etree.Element(f"{{{XHTML}}}div", nsmap={None: XHTML, "epub": OPS})
     holder.text = source.text
-    for child in source:
-        _copy(child, holder, rewrite)
+    holder.extend(list(source))
     text = etree.tostring(holder, encoding="unicode")
     return text[text.index(">") + 1 : text.rindex("</div>")]
 
 
-def _copy(source, parent, rewrite: Rewrite) -> None:
-    if not isinstance(source.tag, str):  # a comment or processing instruction: keep only its tail
-        _append_text(parent, source.tail)
-        return
-    tag = source.tag.lower()
-    if tag in _DROPPED or not _NAME.match(tag):
-        _append_text(parent, source.tail)
-        return
-    if tag == "img" and "://" in rewrite(source.get("src", "")):
-        _link_to_picture(source, parent, rewrite)
-        return
-    element = etree.SubElement(parent, f"{{{XHTML}}}{tag}")
-    for name, value in _attributes(source):
-        element.set(name, rewrite(value) if name in ("href", "src") else value)
-    semantic = _semantic(source)
-    if semantic:
-        element.set(f"{{{OPS}}}type", semantic)
-    element.text = source.text
-    for child in source:
-        _copy(child, element, rewrite)
-    element.tail = source.tail
+def _convert(root, rewrite: Rewrite) -> None:
+    """In place: drop what a book can't hold, fix names and values, then move every element into XHTML.
+
+    Renaming in place is several times faster than copying the tree element by element.
+    """
+    for node in list(root.iterdescendants()):
+        if not isinstance(node.tag, str) or node.tag.lower() in _DROPPED or not _NAME.match(node.tag):
+            node.drop_tree()  # its tail text stays, joined to what came before
+        elif node.tag == "img" and "://" in rewrite(node.get("src", "")):
+            _link_to_picture(node, rewrite)
+    for element in root.iter():
+        _fix_attributes(element, rewrite)
+        semantic = _semantic(element)
+        if semantic:
+            element.set(f"{{{OPS}}}type", semantic)
+    for element in root.iter():
+        element.tag = f"{{{XHTML}}}{element.tag.lower()}"
 
 
-def _semantic(source) -> str | None:
+def _fix_attributes(element, rewrite: Rewrite) -> None:
+    attributes = element.attrib
+    for name in [n for n in attributes if n == "epub:type" or not _NAME.match(n)]:
+        value = attributes.pop(name)
+        if name == "epub:type":  # written as in XHTML; the HTML parser keeps it as a plain name
+            attributes[f"{{{OPS}}}type"] = value
+    for name in ("href", "src"):
+        if name in attributes:
+            attributes[name] = rewrite(attributes[name])
+
+
+def _semantic(element) -> str | None:
     """The epub:type that lets a reading system show a footnote as a pop-up (markdown-it's footnote classes)."""
-    holder = source.getparent() if source.tag == "a" else source  # the note reference is <sup class=footnote-ref><a>
+    if element.tag not in ("a", "li", "section"):
+        return None
+    holder = element.getparent() if element.tag == "a" else element  # a note reference: <sup class=footnote-ref><a>
     classes = (holder.get("class") or "").split() if holder is not None else []
     kind = next((_SEMANTICS[c] for c in classes if c in _SEMANTICS), None)
-    return kind if (kind == "noteref") == (source.tag == "a") else None
+    return kind if (kind == "noteref") == (element.tag == "a") else None
 
 
-def _link_to_picture(source, parent, rewrite: Rewrite) -> None:
+def _link_to_picture(image, rewrite: Rewrite) -> None:
     """A picture the book does not hold becomes a link to it (a remote image fails EPUB's rules)."""
-    link = etree.SubElement(parent, f"{{{XHTML}}}a", href=rewrite(source.get("src", "")))
-    link.text = source.get("alt") or source.get("src")
-    link.tail = source.tail
-
-
-def _attributes(source) -> list[tuple[str, str]]:
-    """Attributes that XHTML can hold: a boolean attribute gets its own name as value (`hidden="hidden"`)."""
-    found = []
-    for name, value in source.attrib.items():
-        if name == "epub:type":  # written as in XHTML; the HTML parser keeps it as a plain name
-            name = f"{{{OPS}}}type"
-        elif not isinstance(name, str) or not _NAME.match(name):
-            continue
-        found.append((name, name if value is None else value))
-    return found
-
-
-def _append_text(parent, text: str | None) -> None:
-    if not text:
-        return
-    if len(parent):
-        parent[-1].tail = (parent[-1].tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
+    link = lxml.html.Element("a", href=image.get("src", ""))
+    link.text = image.get("alt") or image.get("src")
+    link.tail = image.tail
+    image.getparent().replace(image, link)
 
 
 def link_rewriter(base_url: str, book: Mapping[str, str]) -> Rewrite:
