@@ -93,9 +93,10 @@ def render_books(
         return {}, renderer.errors
     books = {}
     for edition in renderer.editions:
-        data = Book(renderer, edition).epub()
+        book = Book(renderer, edition)
+        data = book.epub()
         if data is not None:
-            books[book_name(site.config, edition.language)] = data
+            books[book.name] = data
     return books, renderer.errors
 
 
@@ -108,6 +109,7 @@ class Book:
     def __init__(self, renderer: Renderer, edition: Edition):
         self.renderer = renderer
         self.edition = edition
+        self.name = book_name(renderer.site.config, edition.language)
         site = edition.site
         chapters = [Part(f"chapter-{i:02}.xhtml", f"chapter-{i:02}", c, i) for i, c in enumerate(site.chapters, 1)]
         pages = {p.doc.slug: p for p in site.pages}
@@ -142,7 +144,7 @@ class Book:
         texts.append(("missions.xhtml", "missions", "epub/missions.html", {"arrival": arrival}))
         entries = []
         for href, ident, template, context in texts:
-            html = self._render(template, context)
+            html = self._render(href, template, context)
             if html is None:
                 return None
             properties = "nav" if ident == "nav" else ""
@@ -152,8 +154,8 @@ class Book:
         cover = cards.render_card(config.title, config.subtitle, COVER_SIZE, config.author)
         entries.append(Entry("css/book.css", "css", "text/css", css.encode()))
         entries.append(Entry("images/cover.png", "cover-image", "image/png", cover, "cover-image"))
-        ncx = self._render("epub/toc.ncx.xml", {})
-        opf = self._render("epub/package.opf.xml", {"entries": entries})
+        ncx = self._render("toc.ncx", "epub/toc.ncx.xml", {})
+        opf = self._render("package.opf", "epub/package.opf.xml", {"entries": entries})
         if ncx is None or opf is None:
             return None
         entries.append(Entry("toc.ncx", "ncx", "application/x-dtbncx+xml", ncx.encode()))
@@ -163,7 +165,8 @@ class Book:
         body = self.renderer.markdown(self.edition, part.node.body, part.node.citations)
         return {"part": part, "node": part.node, "body": body}
 
-    def _render(self, template: str, context: dict) -> str | None:
+    def _render(self, href: str, template: str, context: dict) -> str | None:
+        """One file of the book, named `<book>/<href>` (e.g. red-planet-red-star.en.epub/chapter-01.xhtml)."""
         edition = self.edition
         strings = edition.strings
         full = {
@@ -176,7 +179,7 @@ class Book:
             "program_labels": {p: strings(f"program.{p}") for p in PROGRAMS},
             **context,
         }
-        page = self.renderer.page(template, template, full)
+        page = self.renderer.page(f"{self.name}/{href}", template, full)
         return page[1].decode() if page else None
 
     def _zip_date(self) -> tuple[int, int, int, int, int, int]:
