@@ -24,6 +24,7 @@ def make_parser() -> argparse.ArgumentParser:
         if name == "build":
             sub.add_argument("--out", default="_site", help="output folder (default: _site)")
             sub.add_argument("--no-search", action="store_true", help="skip the search index")
+            sub.add_argument("--no-epub", action="store_true", help="skip the ebooks")
     serve = commands.add_parser("serve", help="build, serve and rebuild on every save")
     _content_options(serve)
     serve.add_argument("--port", type=int, default=8000)
@@ -116,6 +117,7 @@ def options_from(args: argparse.Namespace, project: Path) -> Options:
         base_url=args.base_url,
         strict=args.strict,
         search=not getattr(args, "no_search", False),
+        ebook=not getattr(args, "no_epub", False),
     )
 
 

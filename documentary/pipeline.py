@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 
 from . import record
 from .cache import BodyCache, cache_dir, compile_all, fingerprint
+from .epub import downloads, render_books
 from .errors import BuildFailed, ContentError, error
 from .graph import Site, build_graph
 from .load import ParseMemo, display_path, list_static, load_content
@@ -18,7 +19,7 @@ from .markdown import make_parser
 from .models import CheckMemo, normalise_base_url, validate
 from .parallel import paused_gc
 from .reads import Digests, Replay
-from .render import Renderer, make_renderer, render_pages
+from .render import Renderer, compile_templates, make_environment, make_renderer, render_pages
 from .search import SearchUnavailable, index_site
 from .translations import translate
 from .write import check_output_dir, write_site
@@ -34,6 +35,7 @@ class Options:
     base_url: str | None = None
     strict: bool = False
     search: bool = True
+    ebook: bool = True  # an EPUB per language at the site root
     workers: int = 0  # processes for parsing and rendering; 0: every core when the site is big enough
     cache: Path | None = None  # compiled-body cache folder; `build` defaults to <out>.cache
 
@@ -45,6 +47,7 @@ class Result:
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...] = field(default=())
     reused: tuple[str, ...] = ()  # pages linked unchanged from the previous output, not rendered
+    books: dict[str, bytes] = field(default_factory=dict)  # output name -> EPUB
 
 
 def _quiet(stage: str, count: int, seconds: float) -> None:
@@ -106,16 +109,31 @@ def check(options: Options, progress: Progress = _quiet, cache: BodyCache | None
     """Run every stage but writing; raise BuildFailed with all problems found."""
     prepared = prepare(options, progress, cache)
     started = time.perf_counter()
-    renderer = _renderer(prepared, options)
+    books = _books(prepared, options, progress)
+    renderer = _renderer(prepared, options, downloads=downloads(books))
     pages, render_errors, _ = render_pages(renderer, renderer.jobs(), options.workers)
     if render_errors:
         raise BuildFailed(render_errors)
     progress("render", len(pages), _since(started))
-    return Result(prepared.site, pages, prepared.static_files, prepared.warnings)
+    return Result(prepared.site, pages, prepared.static_files, prepared.warnings, books=books)
 
 
-def _renderer(prepared: Prepared, options: Options, compiled: Path | None = None) -> Renderer:
-    renderer, errors = make_renderer(prepared.site, prepared.md, options.templates, compiled)
+def _books(prepared: Prepared, options: Options, progress: Progress) -> dict[str, bytes]:
+    """Every language's EPUB, unless switched off; broken templates are left for the page renderer to report."""
+    if not options.ebook or compile_templates(make_environment(options.templates), options.templates):
+        return {}
+    started = time.perf_counter()
+    books, errors = render_books(prepared.site, prepared.md, options.templates)
+    if errors:
+        raise BuildFailed(errors)
+    progress("ebook", len(books), _since(started))
+    return books
+
+
+def _renderer(
+    prepared: Prepared, options: Options, compiled: Path | None = None, downloads: dict | None = None
+) -> Renderer:
+    renderer, errors = make_renderer(prepared.site, prepared.md, options.templates, compiled, downloads)
     if renderer is None:
         raise BuildFailed(errors)
     return renderer
@@ -134,7 +152,8 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     finally:
         cache.save()  # entries are keyed by their input, so even a failed build's are good next time
     started = time.perf_counter()
-    renderer = _renderer(prepared, options, _compiled(folder))
+    books = _books(prepared, options, progress)
+    renderer = _renderer(prepared, options, _compiled(folder), downloads(books))
     generator = fingerprint(prepared.md)
     recorded = record.read(folder, generator, out, options.templates)
     jobs = renderer.jobs()
@@ -146,13 +165,13 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     if render_errors:
         raise BuildFailed(render_errors)
     progress("render", len(pages), _since(started))
-    result = Result(prepared.site, pages, prepared.static_files, prepared.warnings, reused)
+    result = Result(prepared.site, pages, prepared.static_files, prepared.warnings, reused=reused, books=books)
     started = time.perf_counter()
     finish = None
     if options.search:
         finish = lambda folder: _index(folder, search_language(result.site), progress)  # noqa: E731
     try:
-        write_site(result.pages, options.static, result.static_files, out, finish, reused)
+        write_site({**result.pages, **result.books}, options.static, result.static_files, out, finish, reused)
     except SearchUnavailable as exc:
         raise BuildFailed([error(str(out), 1, 1, str(exc))]) from None
     except OSError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -113,6 +113,13 @@ class Environment(jinja2.Environment):
         if self.log is not None:
             self.log.note_lazy(("template", template.name), lambda: self.loader.get_source(self, template.name)[0])
         return template
+
+
+class Download(NamedTuple):
+    """A file the pages offer for download (a language's ebook): its output name and size in bytes."""
+
+    output: str
+    size: int
 
 
 class SitemapEntry(NamedTuple):
@@ -224,8 +231,10 @@ class Renderer:
         templates: Path,
         env: jinja2.Environment | None = None,
         strings: dict[str, Strings] | None = None,
+        downloads: Mapping[str, Download] | None = None,  # language -> its ebook
     ):
         self.site = site
+        self.downloads = downloads or {}
         self.md = md
         self.templates = templates
         self.env = env or make_environment(templates)
@@ -326,6 +335,7 @@ class Renderer:
             "program_labels": {p: t(f"program.{p}") for p in PROGRAMS},
             "alternates": self._provide(edition, log, "alternates", page),
             "updated": self._provide(edition, log, "updated"),
+            "ebook": self._provide(edition, log, "ebook"),
             **specific(edition, page, view, log),
         }
 
@@ -339,6 +349,9 @@ class Renderer:
 
     def _value_updated(self, edition: Edition) -> str:
         return self.updated
+
+    def _value_ebook(self, edition: Edition) -> Download | None:
+        return self.downloads.get(edition.language)
 
     def _value_alternates(self, edition: Edition, page: str) -> tuple[Alternate, ...]:
         return self._alternates.get(page, ()) if page.endswith(".html") else ()
@@ -417,14 +430,18 @@ Rendered = tuple[dict[str, bytes], list[ContentError], dict[str, Reads]]
 
 
 def make_renderer(
-    site: Site, md: MarkdownIt, templates: Path, compiled: Path | None = None
+    site: Site,
+    md: MarkdownIt,
+    templates: Path,
+    compiled: Path | None = None,
+    downloads: Mapping[str, Download] | None = None,
 ) -> tuple[Renderer | None, list[ContentError]]:
     """The renderer, every template compiled once; None with every template and interface-words problem."""
     env = make_environment(templates, compiled)
     errors = compile_templates(env, templates)
     if errors:
         return None, errors
-    renderer = Renderer(site, md, templates, env)
+    renderer = Renderer(site, md, templates, env, downloads=downloads)
     return (None, renderer.errors) if renderer.errors else (renderer, [])
 
 
