@@ -46,8 +46,8 @@ def test_a_corrupt_cache_entry_is_ignored_and_the_site_is_the_same(synthetic, tm
         data[offset] ^= 0x5A
     pack.write_bytes(bytes(data))
     parses = []
-    parse = bodies.parse
-    monkeypatch.setattr(bodies, "parse", lambda md, *args: parses.append(args[0]) or parse(md, *args))
+    compile_doc = bodies.compile_doc
+    monkeypatch.setattr(bodies, "compile_doc", lambda md, job: parses.append(job.text) or compile_doc(md, job))
     build(options(synthetic), out, [])
     assert 0 < len(parses) < 33  # the damaged entries were parsed again, the intact ones were not
     assert tree(out) == expected
