@@ -276,7 +276,10 @@ def run_all(sizes: list[int], reps: list[int], tools: list[str], scenarios: list
             for scenario, tool in ((s, t) for s in scenarios for t in order if (t, s) not in skipped):
                 run = measure(tool, scenario, size, folder, data)
                 runs.append(run)
-                print(f"{size:>5} {scenario:<12} {tool:<8} {run.wall:7.2f} s", file=sys.stderr)
+                print(
+                    f"{size:>5} {scenario:<12} {tool:<8} {run.wall:7.2f} s {run.cpu:7.2f} CPU-s {run.pss_mb:7.0f} MB",
+                    file=sys.stderr,
+                )
     return runs
 
 

@@ -26,6 +26,7 @@ import bisect
 import html
 import re
 import unicodedata
+from collections import Counter
 from functools import cache
 from sys import intern
 
@@ -60,6 +61,8 @@ _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-*:?[ \t]*)*\|
 _TAG = re.compile(r"<[^>]*>")
 _MARK = re.compile(f"{OPEN}(\\d+){CLOSE}")
 _BESIDE_EMPHASIS = re.compile(r"(?<=[*_])[^\x00-\x7f]|[^\x00-\x7f](?=[*_])")
+_FENCE = re.compile(r"[ \t]*(```|~~~)")
+_BACKTICKS = re.compile(r"`+")
 _IN_LINK_TEXT = re.compile(f"\\[[^\\[\\]]*{OPEN}[^\\[\\]]*\\][(\\[]")
 _ENCODED_MARK = "%E2%B8%80"
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref"><a href="#fn(\d+)" id="fnref(\d+)">\[\d+\]</a></sup>')
@@ -75,6 +78,17 @@ _SUP = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.S)
 def _parser() -> markdown_it_pyrs.MarkdownIt:
     """Raw HTML stays text: the html rules are left out (bodies that allow HTML take markdown-it-py)."""
     return markdown_it_pyrs.MarkdownIt("zero").enable_many(_RULES)
+
+
+def _rust(call, text: str):
+    """`call(text)`, or None where the Rust parser panics (property tests found inputs that do):
+    markdown-it-py then parses the body."""
+    try:
+        return call(text)
+    except BaseException as exc:  # pyo3's PanicException derives from BaseException
+        if type(exc).__name__ != "PanicException":
+            raise
+        return None
 
 
 class _Found:
@@ -93,13 +107,18 @@ def compile_fast(job: ParseJob, allow_html: bool) -> CompiledDoc | None:
         return None
     if not text.isascii() and _symbol_next_to_emphasis(text):
         return None
+    if "^[" in text or ("`" in text and "[" in text and _unpaired_backticks(text)):
+        return None  # markdown-it-pyrs 0.4 can panic on `[` before an unclosed code span or `^[`
     found = _references(text)
     if found is None:
         return None
     marked, starts = _mark(text, found)
     if found and _IN_LINK_TEXT.search(marked):
         return None  # markdown-it-py reports a reference meant as a link's text
-    rendered = _parser().render(marked).replace("<blockquote>\n</blockquote>", "<blockquote></blockquote>")
+    rendered = _rust(_parser().render, marked)
+    if rendered is None:
+        return None
+    rendered = rendered.replace("<blockquote>\n</blockquote>", "<blockquote></blockquote>")
     if _ENCODED_MARK in rendered:
         return None
     rendered = _footnotes(rendered)
@@ -112,6 +131,8 @@ def compile_fast(job: ParseJob, allow_html: bool) -> CompiledDoc | None:
     body, holes = filled
     body, headings = _headings(body, holes)
     links, no_alt = _links_and_images(marked, body, starts, where)
+    if links is None:
+        return None
     body, holes = _site_links(body, holes, links)
     if body is None:
         return None
@@ -156,6 +177,20 @@ def _symbol_next_to_emphasis(text: str) -> bool:
     """A `*` or `_` beside a Unicode symbol (£, €): CommonMark 0.31 and markdown-it-py count symbols as
     punctuation for emphasis, markdown-it-pyrs does not."""
     return any(unicodedata.category(m[0])[0] == "S" for m in _BESIDE_EMPHASIS.finditer(text))
+
+
+def _unpaired_backticks(text: str) -> bool:
+    """A run of backticks with no run of the same length to close it on its line (fence lines aside);
+    also true of a code span over two lines, which then simply takes markdown-it-py."""
+    for line in text.split("\n"):
+        if "`" not in line or _FENCE.match(line):
+            continue
+        if "\\" in line:
+            return True  # an escaped backtick, or an escaped backslash before one
+        lengths = Counter(len(run) for run in _BACKTICKS.findall(line))
+        if any(count % 2 for count in lengths.values()):
+            return True
+    return False
 
 
 def _table_spans(text: str) -> list[tuple[int, int]]:
@@ -344,7 +379,10 @@ def _links_and_images(marked: str, body: str, starts, where: Locator):
     to_chars = _char_offsets(marked)
     links: dict[str, list[tuple[int, int]]] = {}
     no_alt: list[tuple[int, int]] = []
-    for node in _parser().tree(marked).walk():
+    tree = _rust(_parser().tree, marked)
+    if tree is None:
+        return None, ()
+    for node in tree.walk():
         if node.name not in ("link", "image") or node.srcmap is None:
             continue
         at = where.offset(_source_offset(starts, to_chars(node.srcmap[0])))

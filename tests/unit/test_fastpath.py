@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from documentary.bodies import CompiledDoc, ParseJob, compile_slow
-from documentary.fastpath import compile_fast
+from documentary.bodies import CompiledDoc, ParseJob, compile_doc, compile_slow
+from documentary.fastpath import _parser, _rust, compile_fast
 from documentary.load import split_front_matter
 from documentary.markdown import make_parser
 from tests.conftest import FIXTURES, ROOT
@@ -84,3 +84,16 @@ def test_raw_html_allowed_always_takes_markdown_it_py():
 def test_every_real_and_fixture_body_takes_the_fast_path():
     slow = [name for name, job in bodies() if not name.startswith(("edge", "spec", "yaml"))]
     assert slow and all(compile_fast(job, False) is not None for name, job in bodies() if name in slow)
+
+
+PANICS = ["[`", "x [`a", "^[", "*\té[`\\\\` ~-`_ #", "[*`:@)\n)\n# -`-~^"]  # markdown-it-pyrs 0.4 panics on these
+
+
+@pytest.mark.parametrize("text", PANICS)
+def test_inputs_that_make_the_rust_parser_panic_take_markdown_it_py(text, md):
+    assert compile_fast(ParseJob(text), allow_html=False) is None
+    assert compile_doc(md, ParseJob(text)).html == compile_slow(md, ParseJob(text)).html
+
+
+def test_a_panic_in_the_rust_parser_is_caught():
+    assert _rust(_parser().render, "[`") is None  # the pre-checks aside, the body still builds
