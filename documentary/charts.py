@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from . import facts
 from .graph import MissionNode, Site
+from .i18n import Strings, english
 
 SOVIET = ("soviet", "russia")
 OUTCOMES = ("success", "partial", "failure")
-OUTCOME_WORDS = {"success": "filled", "partial": "half-filled", "failure": "hollow"}
 
 
 @dataclass(frozen=True)
@@ -112,12 +111,8 @@ LABEL_SIZE = 13  # font size of site labels, matched in site.css
 CHAR_WIDTH = 8.4  # a generous average advance for bold LABEL_SIZE text, even in wide fallback fonts
 
 
-# What each kind of site is called, in captions, tables and the map's description.
-SITE_WORDS = {"landing": "landing site", "presumed": "presumed landing point", "impact": "impact site"}
-
-
-def site_word(kind: str) -> str:
-    return SITE_WORDS[kind]
+# The kinds of site, as the map draws them; their words are UI strings (site.*, chart.*_sites).
+SITE_KINDS = ("landing", "presumed", "impact")
 
 
 def located_sites(site: Site) -> tuple[MissionNode, ...]:
@@ -134,79 +129,74 @@ def is_approximate(mission: MissionNode) -> bool:
     return "landing_site" in mission.data.unconfirmed
 
 
-def site_label(mission: MissionNode) -> str:
-    return mission.data.name + (" (approx.)" if is_approximate(mission) else "")
+def site_label(mission: MissionNode, w: Strings | None = None) -> str:
+    return mission.data.name + ((w or english())("chart.approx") if is_approximate(mission) else "")
 
 
-def mars_map(site: Site) -> Markup:
+# Every picture takes the page's words `w` (templates pass `t`); without them it speaks English.
+
+
+def mars_map(site: Site, w: Strings | None = None) -> Markup:
     """Every located landing and impact site on one map of Mars."""
+    w = w or english()
     missions = located_sites(site)
-    counts = {kind: sum(1 for m in missions if m.data.landing_site.kind == kind) for kind in SITE_WORDS}
-    title = "Map of Mars with every landing and impact site"
-    desc = (
-        f"A latitude and longitude grid of Mars (planetocentric, east longitudes from -180 to 180 degrees) "
-        f"marking {_count(counts['landing'], 'landing site')} (triangles), "
-        f"{_count(counts['presumed'], 'presumed landing point')} (open triangles) "
-        f"and {_count(counts['impact'], 'impact site')} (crosses): "
-        + "; ".join(f"{site_label(m)} at {_coords(m)}" for m in missions)
-        + ". The table after the map lists the same sites."
-    )
-    return _svg("mars-map", MAP_SIZE, title, desc, [*_map_grid(), *_map_sites(missions), *_map_legend()], "map")
+    counts = {kind: sum(1 for m in missions if m.data.landing_site.kind == kind) for kind in SITE_KINDS}
+    sites = w("chart.list_sep").join(w("chart.site_at", name=site_label(m, w), coords=_coords(m, w)) for m in missions)
+    landings, impacts = w("chart.landing_sites", counts["landing"]), w("chart.impact_sites", counts["impact"])
+    if counts["presumed"]:  # the open triangles are only described where the map has some
+        presumed = w("chart.presumed_sites", counts["presumed"])
+        desc = w("chart.map_desc_presumed", landings=landings, presumed=presumed, impacts=impacts, sites=sites)
+    else:
+        desc = w("chart.map_desc", landings=landings, impacts=impacts, sites=sites)
+    body = [*_map_grid(w), *_map_sites(missions, w), *_map_legend(w)]
+    return _svg("mars-map", MAP_SIZE, w("chart.map_title"), desc, body, "map")
 
 
-def mission_map(mission: MissionNode) -> Markup:
+def mission_map(mission: MissionNode, w: Strings | None = None) -> Markup:
     """One mission's own site on the map grid (empty Markup if the site has no coordinates)."""
+    w = w or english()
     place = mission.data.landing_site
     if not place or not place.located:
         return Markup("")
-    title = f"Where {mission.data.name} reached Mars"
-    marked = f"the {site_word(place.kind)}, {place.name}, at {_coords(mission)}"
-    desc = f"A latitude and longitude grid of Mars marking {marked}."
-    return _svg("site-map", MAP_SIZE, title, desc, [*_map_grid(), *_map_sites((mission,), 1.5)], "site")
+    title = w("chart.site_title", name=mission.data.name)
+    desc = w(f"chart.site_desc_{place.kind}", place=place.name, coords=_coords(mission, w))
+    return _svg("site-map", MAP_SIZE, title, desc, [*_map_grid(w), *_map_sites((mission,), w, 1.5)], "site")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def _coords(mission: MissionNode) -> str:
+def _coords(mission: MissionNode, w: Strings) -> str:
     place = mission.data.landing_site
-    return f"{facts.coordinate(place.lat, 'N', 'S')}, {facts.coordinate(place.lon, 'E', 'W')}"
+    return f"{w.lat(place.lat)}, {w.lon(place.lon)}"
 
 
-def _map_grid() -> list[str]:
+def _map_grid(w: Strings) -> list[str]:
     plot = MAP_PLOT
     parts = [f'<rect x="{_n(plot.x)}" y="{_n(plot.y)}" width="{_n(plot.w)}" height="{_n(plot.h)}" class="ground"/>']
     for lon in range(-180, 181, 30):
         x, _ = map_point(0, lon)
         parts.append(_line(x, plot.y, x, plot.y + plot.h, "grid major" if lon == 0 else "grid"))
         if lon % 60 == 0:
-            parts.append(_text(x, plot.y + plot.h + 18, _lon_label(lon), "tick"))
+            parts.append(_text(x, plot.y + plot.h + 18, _degrees(lon, w, "coord.east", "coord.west"), "tick"))
     for lat in range(-90, 91, 30):
         _, y = map_point(lat, 0)
         parts.append(_line(plot.x, y, plot.x + plot.w, y, "grid major" if lat == 0 else "grid"))
         if abs(lat) < 90:  # the poles are the frame itself; their labels would crowd the corners
-            parts.append(_text(plot.x - 8, y + 4, _lat_label(lat), "tick", "end"))
-    parts.append(_text(plot.x + plot.w / 2, plot.y + plot.h + 38, "Longitude (planetocentric, east positive)", "axis"))
+            parts.append(_text(plot.x - 8, y + 4, _degrees(lat, w, "coord.north", "coord.south"), "tick", "end"))
+    parts.append(_text(plot.x + plot.w / 2, plot.y + plot.h + 38, w("chart.longitude"), "axis"))
     return parts
 
 
-def _lon_label(lon: int) -> str:
-    return "0°" if lon == 0 else f"{abs(lon)}° {'E' if lon > 0 else 'W'}"
+def _degrees(value: int, w: Strings, positive: str, negative: str) -> str:
+    return "0°" if value == 0 else f"{abs(value)}° {w(positive if value > 0 else negative)}"
 
 
-def _lat_label(lat: int) -> str:
-    return "0°" if lat == 0 else f"{abs(lat)}° {'N' if lat > 0 else 'S'}"
-
-
-def _map_sites(missions: Iterable[MissionNode], scale: float = 1.0) -> list[str]:
+def _map_sites(missions: Iterable[MissionNode], w: Strings, scale: float = 1.0) -> list[str]:
     marks, labels = [], []
     points = [(m, map_point(m.data.landing_site.lat, m.data.landing_site.lon)) for m in missions]
     taken = [Box(x - 6 * scale, y - 6 * scale, 12 * scale, 12 * scale) for _, (x, y) in points]
     for mission, (x, y) in points:
         kind = mission.data.landing_site.kind
         marks.append(_site_mark(kind, x, y, 6 * scale, _side(mission)))
-        text = site_label(mission)
+        text = site_label(mission, w)
         box, anchor = place_label(x, y, len(text) * CHAR_WIDTH * scale, taken, 8 * scale, LABEL_SIZE * scale)
         taken.append(box)
         tx = box.x if anchor == "start" else box.x + box.w if anchor == "end" else box.x + box.w / 2
@@ -240,16 +230,19 @@ def place_label(
     return (fits or candidates)[0]
 
 
-def _map_legend() -> list[str]:
+def _map_legend(w: Strings) -> list[str]:
     y = MAP_PLOT.y + MAP_PLOT.h + 66
     x = MAP_PLOT.x
+    landing, presumed = w("site.landing"), w("site.presumed")
+    gap = max(90, 32 + len(landing) * 7.5)  # each key starts after the one before it and its word
+    gap2 = max(90, 32 + len(presumed) * 7.5)
     return [
         _site_mark("landing", x + 6, y - 4, 6, "soviet"),
-        _text(x + 16, y, "landing", "legend", "start"),
-        _site_mark("presumed", x + 90, y - 4, 6, "soviet"),
-        _text(x + 100, y, "presumed landing", "legend", "start"),
-        _site_mark("impact", x + 240, y - 4, 6, "soviet"),
-        _text(x + 250, y, "impact", "legend", "start"),
+        _text(x + 16, y, landing, "legend", "start"),
+        _site_mark("presumed", x + gap, y - 4, 6, "soviet"),
+        _text(x + gap + 10, y, presumed, "legend", "start"),
+        _site_mark("impact", x + gap + gap2, y - 4, 6, "soviet"),
+        _text(x + gap + gap2 + 10, y, w("site.impact"), "legend", "start"),
     ]
 
 
@@ -267,13 +260,14 @@ class WindowCount:
     other: dict[str, int]
 
 
-def window_counts(site: Site) -> tuple[WindowCount, ...]:
+def window_counts(site: Site, w: Strings | None = None) -> tuple[WindowCount, ...]:
+    w = w or english()
     rows = []
     for window in site.windows:
         missions = [site.mission(slug) for slug in window.missions]
         rows.append(
             WindowCount(
-                window.label,
+                w("window.name", year=window.opens.year),
                 window.opens.year,
                 window.anchor,
                 _tally(m for m in missions if is_soviet(m)),
@@ -296,48 +290,44 @@ COLUMN = 52
 CHART_LEFT = 128
 
 
-def window_chart(site: Site) -> Markup:
+def window_chart(site: Site, w: Strings | None = None) -> Markup:
     """Diverging bars: Soviet and Russian attempts above the line, everyone else's below."""
-    rows = window_counts(site)
+    w = w or english()
+    rows = window_counts(site, w)
     up = max((sum(r.soviet.values()) for r in rows), default=1)
     down = max((sum(r.other.values()) for r in rows), default=1)
     axis = 28 + up * BAR_UNIT
     years = axis + down * BAR_UNIT + 40  # below the counts under the lowest bars
     size = (CHART_LEFT + COLUMN * len(rows) + 8, years + 42)
-    body = [*_chart_sides(axis, size[0])]
+    body = [*_chart_sides(axis, size[0], w)]
     for index, row in enumerate(rows):
         body += _window_column(row, CHART_LEFT + COLUMN * index, axis, years)
-    body += _outcome_legend(years + 32)
-    return _svg(
-        "window-chart", size, "Attempts and outcomes in each Mars launch window", _window_desc(rows), body, "windows"
-    )
+    body += _outcome_legend(years + 32, w)
+    return _svg("window-chart", size, w("chart.window_title"), _window_desc(rows, w), body, "windows")
 
 
-def _window_desc(rows: tuple[WindowCount, ...]) -> str:
-    parts = [f"{r.label}: {_phrase(r.soviet)} Soviet or Russian; {_phrase(r.other)} others" for r in rows]
-    return (
-        "One block per mission; Soviet and Russian missions above the line, the United States and others below; "
-        "filled blocks are successes, half-filled partial successes, hollow failures. "
-        + ". ".join(parts)
-        + ". The table after the chart gives the same numbers."
-    )
+def _window_desc(rows: tuple[WindowCount, ...], w: Strings) -> str:
+    parts = [
+        w("chart.window_row", window=r.label, soviet=_phrase(r.soviet, w), other=_phrase(r.other, w)) for r in rows
+    ]
+    return w("chart.window_desc", rows=". ".join(parts))
 
 
-def _phrase(counts: dict[str, int]) -> str:
+def _phrase(counts: dict[str, int], w: Strings) -> str:
     total = sum(counts.values())
     if not total:
-        return "none"
-    detail = ", ".join(f"{n} {o}" for o, n in counts.items() if n)
+        return w("charts.none")
+    detail = ", ".join(w(f"chart.tally.{o}", n) for o, n in counts.items() if n)
     return f"{total} ({detail})"
 
 
-def _chart_sides(axis: float, width: float) -> list[str]:
+def _chart_sides(axis: float, width: float, w: Strings) -> list[str]:
     return [
         _line(CHART_LEFT - 8, axis, width - 8, axis, "axis-line"),
-        _text(CHART_LEFT - 14, axis - 24, "Soviet Union", "side-label", "end"),
-        _text(CHART_LEFT - 14, axis - 8, "and Russia ↑", "side-label", "end"),
-        _text(CHART_LEFT - 14, axis + 18, "United States", "side-label", "end"),
-        _text(CHART_LEFT - 14, axis + 34, "and others ↓", "side-label", "end"),
+        _text(CHART_LEFT - 14, axis - 24, w("chart.side_soviet_1"), "side-label", "end"),
+        _text(CHART_LEFT - 14, axis - 8, w("chart.side_soviet_2"), "side-label", "end"),
+        _text(CHART_LEFT - 14, axis + 18, w("chart.side_others_1"), "side-label", "end"),
+        _text(CHART_LEFT - 14, axis + 34, w("chart.side_others_2"), "side-label", "end"),
     ]
 
 
@@ -363,9 +353,10 @@ def _stack(counts: dict[str, int], x: float, axis: float, direction: int, side: 
     return blocks
 
 
-def _outcome_legend(y: float, blocks: bool = True) -> list[str]:
+def _outcome_legend(y: float, w: Strings, blocks: bool = True) -> list[str]:
     parts, x = [], CHART_LEFT
-    for outcome, label in (("success", "success"), ("partial", "partial success"), ("failure", "failure")):
+    for outcome in OUTCOMES:
+        label = w(f"outcome.{outcome}.lower")
         if blocks:
             parts.append(outcome_block(outcome, Box(x, y - 12, 18, 14), "soviet"))
         else:
@@ -382,8 +373,9 @@ MARK_STEP = 15
 TIMELINE_LEFT = 128
 
 
-def timeline_overview(site: Site) -> Markup:
+def timeline_overview(site: Site, w: Strings | None = None) -> Markup:
     """Years along the axis, one mark per mission; Soviet and Russian above, others below."""
+    w = w or english()
     if not site.missions:
         return Markup("")
     first = site.missions[0].data.launch.date.year // 10 * 10
@@ -394,12 +386,12 @@ def timeline_overview(site: Site) -> Markup:
     axis = 20 + up * MARK_STEP
     bottom = axis + down * MARK_STEP + 14
     size = (TIMELINE_LEFT + (last - first) * YEAR_WIDTH + 24, bottom + 60)
-    body = _chart_sides_compact(axis) + _year_axis(first, last, axis, bottom)
+    body = _chart_sides_compact(axis, w) + _year_axis(first, last, axis, bottom)
     for (year, side), missions in sorted(stacks.items()):
         body += _year_marks(missions, _year_x(year, first), axis, 1 if side == "other" else -1)
-    body += _outcome_legend(bottom + 46, blocks=False)
+    body += _outcome_legend(bottom + 46, w, blocks=False)
     return _svg(
-        "timeline-overview", size, "Every mission by launch year", _timeline_desc(site, first, last), body, "overview"
+        "timeline-overview", size, w("chart.timeline_title"), _timeline_desc(site, first, last, w), body, "overview"
     )
 
 
@@ -414,20 +406,15 @@ def _year_x(year: int, first: int) -> float:
     return TIMELINE_LEFT + (year - first) * YEAR_WIDTH + YEAR_WIDTH / 2
 
 
-def _timeline_desc(site: Site, first: int, last: int) -> str:
-    counts = _tally(site.missions)
-    return (
-        f"A time axis from {first} to {last} with one circle per mission, Soviet and Russian missions above the "
-        f"axis and the United States and others below, stacked by launch year. Filled circles are successes "
-        f"({counts['success']}), half-filled partial successes ({counts['partial']}), hollow failures "
-        f"({counts['failure']}). The list that follows gives every mission with its date."
-    )
+def _timeline_desc(site: Site, first: int, last: int, w: Strings) -> str:
+    counts = {outcome: str(n) for outcome, n in _tally(site.missions).items()}
+    return w("chart.timeline_desc", first=str(first), last=str(last), **counts)
 
 
-def _chart_sides_compact(axis: float) -> list[str]:
+def _chart_sides_compact(axis: float, w: Strings) -> list[str]:
     return [
-        _text(TIMELINE_LEFT - 14, axis - 8, "Soviet/Russian ↑", "side-label", "end"),
-        _text(TIMELINE_LEFT - 14, axis + 18, "Others ↓", "side-label", "end"),
+        _text(TIMELINE_LEFT - 14, axis - 8, w("chart.timeline_soviet"), "side-label", "end"),
+        _text(TIMELINE_LEFT - 14, axis + 18, w("chart.timeline_others"), "side-label", "end"),
     ]
 
 

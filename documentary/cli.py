@@ -12,7 +12,7 @@ from .errors import BuildFailed, ContentError, UsageError
 from .pipeline import Options, build, check
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "check", "serve", "new")
+COMMANDS = ("build", "check", "serve", "new", "translations")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -24,6 +24,7 @@ def make_parser() -> argparse.ArgumentParser:
         if name == "build":
             sub.add_argument("--out", default="_site", help="output folder (default: _site)")
             sub.add_argument("--no-search", action="store_true", help="skip the search index")
+            sub.add_argument("--no-epub", action="store_true", help="skip the ebooks")
     serve = commands.add_parser("serve", help="build, serve and rebuild on every save")
     _content_options(serve)
     serve.add_argument("--port", type=int, default=8000)
@@ -34,6 +35,11 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("kind", choices=("chapter", "mission"))
     new.add_argument("name", help='chapter title, e.g. "The Venus years", or mission slug, e.g. mars-8')
     new.add_argument("--content", default="content", help="content folder (default: content)")
+    translations = commands.add_parser("translations", help="list every translation's status; stamp revisions")
+    translations.add_argument("--content", default="content", help="content folder (default: content)")
+    stamp = translations.add_mutually_exclusive_group()
+    stamp.add_argument("--stamp", nargs="+", metavar="FILE", help="record the original's current revision in FILE")
+    stamp.add_argument("--stamp-all", action="store_true", help="stamp every stale or unstamped translation")
     return parser
 
 
@@ -74,6 +80,10 @@ def _run(args: argparse.Namespace, project: Path) -> int:
 
         print(scaffold(Path(args.content), args.kind, args.name))
         return EXIT_OK
+    if args.command == "translations":
+        from .translations_cli import run
+
+        return run(Path(args.content), args.stamp or (), args.stamp_all)
     options = options_from(args, project)
     if args.command == "serve":
         from .serve import serve
@@ -88,7 +98,7 @@ def _run(args: argparse.Namespace, project: Path) -> int:
         return EXIT_OK
     result = build(options, Path(args.out), protected(options, project), progress)
     report(result.warnings)
-    total = len(result.pages) + len(result.static_files)
+    total = len(result.pages) + len(result.reused) + len(result.static_files)
     if args.verbose and not args.quiet:
         for name in sorted([*result.pages, *result.static_files]):
             print(f"  wrote {name}", file=sys.stderr)
@@ -107,6 +117,7 @@ def options_from(args: argparse.Namespace, project: Path) -> Options:
         base_url=args.base_url,
         strict=args.strict,
         search=not getattr(args, "no_search", False),
+        ebook=not getattr(args, "no_epub", False),
     )
 
 

@@ -16,7 +16,7 @@ from .cache import BodyCache
 from .console import Console
 from .errors import BuildFailed, ContentError, error
 from .incremental import Snapshot, Update, apply, rebuild
-from .pipeline import Options
+from .pipeline import Memo, Options, search_language
 
 
 class Builder:
@@ -31,6 +31,7 @@ class Builder:
         self.options = options
         self.folder = folder
         self.cache = cache
+        self.memo = Memo()  # parsed and validated files, kept between rebuilds: only changed files are redone
         self.console = console
         self.on_change = on_change  # told the output names that changed, or () after a failure
         self.previous: Snapshot | None = None
@@ -46,7 +47,7 @@ class Builder:
         progress = self.console.progress if first else self.console.stage
         try:
             update = await asyncio.to_thread(
-                rebuild, self.options, self.previous, set(self.touched), progress, self.cache
+                rebuild, self.options, self.previous, set(self.touched), progress, self.cache, self.memo
             )
             written, removed = apply(update, self.folder, self.options.static)
         except BuildFailed as exc:
@@ -64,8 +65,9 @@ class Builder:
             self.on_change(tuple(written + removed) or ("*",))
         return True
 
-    def language(self) -> str:
-        return self.previous.prepared.site.config.language if self.previous else "en"
+    def language(self) -> str | None:
+        """What the search index is built as: None when there are several languages (one index each)."""
+        return search_language(self.previous.prepared.site) if self.previous else None
 
     def _failed(self, errors: Iterable[ContentError]) -> bool:
         self.errors = tuple(errors)

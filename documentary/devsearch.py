@@ -20,11 +20,11 @@ class Indexer:
         self.console = console
         self.wanted = threading.Event()
         self.stopping = threading.Event()
-        self.language = "en"
+        self.language: str | None = None  # None: one index per page language
         self.thread = threading.Thread(target=self._run, name="search-index", daemon=True)
         self.thread.start()
 
-    def request(self, language: str) -> None:
+    def request(self, language: str | None) -> None:
         self.language = language
         self.wanted.set()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import math
@@ -21,6 +22,7 @@ from .load import YamlDoc
 from .markdown import Doc, Ref
 from .models import SOURCE_KINDS, Content, MissionDoc, SiteConfig, SourceEntry, TextDoc
 from .revisions import Revision
+from .translations import Translation
 
 SYNODIC_DAYS = 779.94
 WINDOW_EPOCH = dt.date(2020, 7, 30)
@@ -112,6 +114,19 @@ class Site:
     source_users: dict[str, tuple[Link, ...]]
     outputs: tuple[str, ...]  # every generated file, relative to the output root
     updated: dt.datetime | None = None  # site.yaml's `updated`, else the newest page date
+    language: str = "en"
+    prefix: str = ""  # where this language's pages are: "" for the default language, "ru/" for Russian
+    translations: tuple[Site, ...] = ()  # the other languages' editions (only the default edition has them)
+
+    @property
+    def editions(self) -> tuple[Site, ...]:
+        """Every language's edition, the default first."""
+        return (self, *self.translations)
+
+    @cached_property
+    def pages_here(self) -> frozenset[str]:
+        """This edition's outputs without its language prefix: what a link may point to in this language."""
+        return frozenset(o.removeprefix(self.prefix) for o in self.outputs)
 
     def mission(self, slug: str) -> MissionNode:
         return self._by_slug[slug]
@@ -131,6 +146,38 @@ class Site:
     def _by_slug(self) -> dict[str, MissionNode]:
         return {m.slug: m for m in self.missions}
 
+    def node(self, url: str) -> TextNode:
+        """A chapter or a page by its URL."""
+        return self._by_url[url]
+
+    @cached_property
+    def _by_url(self) -> dict[str, TextNode]:
+        return {n.url: n for n in self.chapters + self.pages}
+
+    def chapter_number(self, url: str) -> int:
+        # `site.chapters.index(node)` compared whole nodes: quadratic in the chapter count
+        return self._chapter_numbers[url]
+
+    @cached_property
+    def _chapter_numbers(self) -> dict[str, int]:
+        return {c.url: i for i, c in enumerate(self.chapters, 1)}
+
+    def window(self, index: int) -> Window:
+        return self._windows[index]
+
+    @cached_property
+    def _windows(self) -> dict[int, Window]:
+        return {w.index: w for w in self.windows}
+
+    def neighbours(self, slug: str) -> tuple[MissionNode | None, MissionNode | None]:
+        """The missions launched just before and just after this one."""
+        index, order = self._positions[slug], self.missions
+        return (order[index - 1] if index else None, order[index + 1] if index + 1 < len(order) else None)
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {m.slug: i for i, m in enumerate(self.missions)}
+
 
 def window_of(launch: dt.date) -> int:
     return round((launch - WINDOW_EPOCH).days / SYNODIC_DAYS)
@@ -147,34 +194,61 @@ def build_graph(
     static_root: str = "static",
     revisions: Mapping[str, Revision] | None = None,
     epoch: dt.datetime | None = None,
+    translations: tuple[Translation, ...] = (),
 ) -> tuple[Site, list[ContentError]]:
     """`parse_all` parses every body in one call (the pipeline passes one that uses the cache and every core);
     `static_root` is the static folder as problems name it; `revisions` (by file path as problems name it)
-    and `epoch` (SOURCE_DATE_EPOCH) date the pages that set no dates of their own."""
+    and `epoch` (SOURCE_DATE_EPOCH) date the pages that set no dates of their own. Each translation becomes
+    an edition of the default one, linked the same way; checks that concern only the original's facts run once."""
     errors: list[ContentError] = []
     dater = _Dater(revisions or {}, epoch, errors)
+    parse_all = parse_all or (lambda jobs: parse_each(md, jobs))
+    site, targets = _edition(content, parse_all, static_files, errors, dater, static_root=static_root)
+    editions = tuple(
+        _edition(t.content, parse_all, static_files, errors, dater, f"{t.language}/", t.translated_missions, targets)[0]
+        for t in translations
+    )
+    return dataclasses.replace(site, translations=editions), errors
+
+
+def _edition(
+    content: Content,
+    parse_all: ParseAll,
+    static_files: tuple[str, ...],
+    errors: list[ContentError],
+    dater: _Dater,
+    prefix: str = "",
+    translated: frozenset[str] | None = None,
+    targets: set[str] | None = None,
+    static_root: str = "static",
+) -> tuple[Site, set[str]]:
+    """One language's pages; `translated` (None: the original) names the missions that have a page in it."""
     missions = {m.slug: m for m in sorted(content.missions, key=_launch_order)}
     checker = _RefChecker(missions, content.sources, errors, content.invalid_missions)
-    chapters, pages, descriptions = _parse_bodies(content, missions, parse_all or (lambda jobs: parse_each(md, jobs)))
-    for mission in missions.values():
+    chapters, pages, descriptions = _parse_bodies(content, missions, parse_all)
+    original = translated is None
+    for mission in missions.values() if original else ():
         _check_mission(mission, content.sources, errors)
     chapter_nodes = _chapter_nodes(chapters, content.sources, dater)
     page_nodes = tuple(_text_node(p, b, f"{p.slug}/", content.sources, dates=dater.text(p)) for p, b in pages)
     mission_nodes = _mission_nodes(missions, descriptions, chapter_nodes + page_nodes, content.sources, dater)
-    outputs = _outputs(chapter_nodes, page_nodes, mission_nodes)
-    checker.targets = set(outputs) | set(static_files)
+    with_pages = mission_nodes if original else tuple(m for m in mission_nodes if m.slug in translated)
+    outputs = _outputs(chapter_nodes, page_nodes, with_pages, prefix)
+    # links in every language are checked against the original's pages: a translation falls back to them
+    checker.targets = targets if targets is not None else set(outputs) | set(static_files)
     for text, body in chapters + pages:
-        checker.check(text.file.path, body.refs)
+        checker.check(text.file.path, body)
         _warn_images(text.file.path, body, errors)
     for slug, body in descriptions.items():
         if body:
-            checker.check(missions[slug].doc.path, body.refs)
+            checker.check(missions[slug].doc.path, body)
             _warn_images(missions[slug].doc.path, body, errors)
-    _check_collisions(content, outputs, static_files, static_root, errors)
-    _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
-    chapter_bodies = [(c.doc.file.path, c.body) for c in chapter_nodes]
-    errors += sourcecheck.check(content.sources, content.sources_doc, content.republishers_doc, chapter_bodies)
-    _warn_placeholders(content, errors)
+    if original:
+        _check_collisions(content, outputs, static_files, static_root, errors)
+        _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
+        chapter_bodies = [(c.doc.file.path, c.body) for c in chapter_nodes]
+        errors += sourcecheck.check(content.sources, content.sources_doc, content.republishers_doc, chapter_bodies)
+    _warn_placeholders(content, errors, None if original else translated)
     site = Site(
         config=content.site,
         chapters=chapter_nodes,
@@ -184,9 +258,11 @@ def build_graph(
         sources=content.sources,
         source_users=_source_users(chapter_nodes + page_nodes, mission_nodes),
         outputs=outputs,
-        updated=_site_updated(content.site, chapter_nodes + page_nodes + mission_nodes, epoch),
+        updated=_site_updated(content.site, chapter_nodes + page_nodes + with_pages, dater.epoch),
+        language=content.site.language,
+        prefix=prefix,
     )
-    return site, errors
+    return site, checker.targets
 
 
 class _Dater:
@@ -254,8 +330,10 @@ class _RefChecker:
         self.sources = sources
         self.errors = errors
 
-    def check(self, path: str, refs: tuple[Ref, ...]) -> None:
-        for ref in refs:
+    def check(self, path: str, body: Doc) -> None:
+        for line, col, message in body.problems:
+            self.errors.append(error(path, line, col, message))
+        for ref in body.refs:
             problem = self.problem(ref)
             if problem:
                 self.errors.append(error(path, ref.line, ref.col, problem))
@@ -405,11 +483,18 @@ def _source_users(texts: tuple[TextNode, ...], missions: tuple[MissionNode, ...]
     return {key: tuple(links) for key, links in users.items()}
 
 
-def _outputs(chapters, pages, missions) -> tuple[str, ...]:
-    fixed = ["index.html", "404.html", "sitemap.xml", "robots.txt", "_headers"] + [s.output for s in SERIES]
-    fixed += [f"{name}/index.html" for name in ("chapters", "missions", "timeline", "sources", "credits", "search")]
+# The site's own pages, besides one per chapter, page and mission: render finds each one's template by its name.
+# Each language has its own feeds (one per series, see feeds.SERIES) and its own credits page.
+EDITION_PAGES = ("index.html", "404.html", *(s.output for s in SERIES)) + tuple(
+    f"{name}/index.html" for name in ("chapters", "missions", "timeline", "sources", "credits", "search")
+)
+SITE_WIDE = ("sitemap.xml", "robots.txt", "_headers")  # one for the whole site, at its root, whatever the languages
+
+
+def _outputs(chapters, pages, missions, prefix: str = "") -> tuple[str, ...]:
+    fixed = list(EDITION_PAGES) + ([] if prefix else list(SITE_WIDE))
     nodes = [n.url + "index.html" for n in chapters + pages + missions]
-    return tuple(sorted(fixed + nodes))
+    return tuple(sorted(prefix + name for name in fixed + nodes))
 
 
 def _check_collisions(
@@ -446,9 +531,11 @@ def _warn_unused(content: Content, chapters, pages, missions, errors: list[Conte
             errors.append(ContentError(doc.where((key,), key=True), f"source '{key}' is never cited", "warning"))
 
 
-def _warn_placeholders(content: Content, errors: list[ContentError]) -> None:
-    """Warnings (errors under --strict): a TODO left in a content file, e.g. by `build.py new`."""
-    texts = [(m.doc.path, m.doc.text, 1) for m in content.missions]
+def _warn_placeholders(content: Content, errors: list[ContentError], missions: frozenset[str] | None = None) -> None:
+    """Warnings (errors under --strict): a TODO left in a content file, e.g. by `build.py new`.
+
+    `missions` limits the mission files looked at (a translation's own files, not the originals again)."""
+    texts = [(m.doc.path, m.doc.text, 1) for m in content.missions if missions is None or m.slug in missions]
     for text in content.chapters + content.pages:  # front matter starts on line 2, after its '---'
         texts += [(text.file.path, text.file.meta.text, 2), (text.file.path, text.file.body, text.file.body_line)]
     if content.sources_doc:

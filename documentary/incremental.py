@@ -1,55 +1,38 @@
 """Incremental rebuilds for the dev server: render again only the pages whose inputs changed.
 
-A page's inputs are its template (with every template it extends, includes or imports), the fields of
-the site graph those templates read (`site.chapters`, `site.missions`, ... found in their syntax trees),
-and its own context: its node, the missions its Markdown prints, and for a mission page its neighbours
-and launch window. After a change the content is loaded and linked again; a page is rendered again when
-any of its inputs differs (==, on the frozen graph) from the last good build's, so the served folder
-always holds what a clean build would write.
+What a page depends on is what it read the last time it was rendered: `render` notes every read of
+the site, every reference a body resolved and every template loaded, each with a digest of its value
+(documentary/reads.py). After a change the content is loaded and linked again and each page's reads
+are asked of the new build; a page is rendered again when any answer differs, so the served folder
+always holds what a clean build would write, whatever a template or a context builder starts to read.
+A stylesheet's change renames it (fingerprinted assets): the pages that name it asked `asset` for it, so
+they render again; pictures and share cards come from the cache folder, or are drawn in memory without one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import functools
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
-from jinja2 import nodes
 
 from . import cards
 from .assets import published_names
 from .cache import BodyCache, store
 from .errors import BuildFailed, error
-from .feeds import SERIES
 from .gallery import Gallery, ImageCache, encode_in_memory, produce
-from .graph import Site
 from .load import list_static
-from .markdown import Doc
-from .pipeline import Options, Prepared, Progress, prepare
-from .render import PageResolver, Renderer, Urls, compile_templates, make_environment
+from .pipeline import Memo, Options, Prepared, Progress, palette_of, prepare
+from .reads import Digests, Reads, Replay
+from .render import Job, Renderer, compile_templates, make_environment
 from .write import MARKER, MARKER_TEXT, sync
 
-SITE_FIELDS = frozenset(f.name for f in dataclasses.fields(Site))
-SITE_METHODS = {"mission": "missions"}  # Site methods a template may call, and the field each reads
-WIKILINKS = ("mission", "fact", "count")  # [[...]] kinds: what they print comes from mission data
-ORDERED = frozenset({"chapters", "pages", "missions"})  # fields whose nodes have URLs, in order
 KEEP = ("pagefind/",)  # written by the search indexer, not by a rebuild
 Stat = tuple[int, int]  # (size, mtime_ns)
-
-
-@dataclass(frozen=True)
-class Templates:
-    """Every template's source and what each one depends on."""
-
-    sources: dict[str, str]
-    uses: dict[str, frozenset[str]]  # template -> the templates it needs, itself included
-    reads: dict[str, frozenset[str] | None]  # template -> Site fields it reads; None: the whole site
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,12 +41,13 @@ class Snapshot:
 
     prepared: Prepared
     env: jinja2.Environment
-    templates: Templates
-    inputs: dict[str, tuple]  # output -> its context inputs (see page_inputs)
+    templates: dict[str, str]  # every template's source
+    reads: dict[str, Reads]  # output -> what it read when it was last rendered
     content: dict[str, Stat]  # content file -> its stat when it was read
     static: dict[str, Stat]  # static file -> its stat when it was copied
-    assets: Mapping[str, str]  # static file -> the name it is published under (fingerprinted CSS and JS)
-    share_cards: dict[str, cards.Card] = dataclasses.field(default_factory=dict)  # output -> its share card
+    memo: dict = field(default_factory=dict)  # digests of the frozen objects this build read (Digests.memo)
+    assets: Mapping[str, str] = field(default_factory=dict)  # static file -> its published (fingerprinted) name
+    share_cards: tuple[cards.Card, ...] = ()  # the share cards the pages show
 
     def published(self) -> set[str]:
         return {self.assets.get(name, name) for name in self.static}
@@ -78,7 +62,7 @@ class Update:
     static: tuple[str, ...]  # static files to copy
     removed: tuple[str, ...]  # outputs of the previous build that are gone
     full: bool  # first build: anything else in the folder is stale too
-    files: dict[str, Path] = dataclasses.field(default_factory=dict)  # pictures and share cards, cached on disk
+    files: dict[str, Path] = field(default_factory=dict)  # pictures and share cards, cached on disk
 
 
 def rebuild(
@@ -87,6 +71,7 @@ def rebuild(
     touched: Iterable[Path] = (),
     progress: Progress | None = None,
     cache: BodyCache | None = None,
+    memo: Memo | None = None,
 ) -> Update:
     """Build again since `previous` (None: from scratch); raise BuildFailed with every problem.
 
@@ -99,30 +84,41 @@ def rebuild(
     static = _stats(options.static, list_static(options.static))
     folder = (cache.folder if cache is not None else None) or options.cache
     images = ImageCache.open(folder / "img") if folder else None
-    prepared = _prepared(options, previous, content, static, touched, progress, cache, images)
-    env, templates, changed = _templates(options.templates, previous)
+    prepared = _prepared(options, previous, content, static, touched, progress, cache, memo, images)
+    env, templates = _templates(options.templates, previous)
     started = time.perf_counter()
     assets = published_names(options.static, sorted(static))
-    renderer = Renderer(prepared.site, prepared.md, options.templates, env, assets, prepared.gallery, prepared.palette)
-    jobs = {output: template for output, (template, _) in renderer.jobs().items()}
-    inputs = page_inputs(prepared.site, prepared.gallery)
-    inputs = {output: inputs.get(output, ()) for output in jobs}
-    todo = stale(previous, prepared.site, jobs, inputs, templates, changed)
-    if previous and assets != previous.assets:
-        todo = set(jobs)  # every page names the stylesheet and scripts by their fingerprinted names
-    pages = renderer.render(sorted(todo))
+    renderer = Renderer(
+        prepared.site,
+        prepared.md,
+        options.templates,
+        env,
+        assets=assets,
+        gallery=prepared.gallery,
+        palette=prepared.palette,
+    )
+    if renderer.errors:
+        raise BuildFailed(renderer.errors)
+    jobs = renderer.jobs()
+    known = {**(previous.memo if previous else {}), **(cache.digests() if cache else {})}
+    renderer.digests = Digests(known)  # bodies stand for themselves by their cache key; the rest, once a session
+    todo = stale(previous.reads if previous else {}, jobs, Replay(renderer.answer, renderer.digests))
+    pages = renderer.render(todo)
     if renderer.errors:
         raise BuildFailed(renderer.errors)
     progress("render", len(pages), time.perf_counter() - started)
-    kept = {output: card for output, card in (previous.share_cards if previous else {}).items() if output in jobs}
-    shown = kept | renderer.cards
-    files = _pictures(prepared.gallery, tuple(shown.values()), images) if images else {}
-    if images is None:  # no cache folder to keep them in: encode and draw in memory
+    old = previous.reads if previous else {}
+    reads = {output: renderer.reads.get(output) or old[output] for output in jobs}
+    shown = renderer.share_cards(reads)
+    if images is not None:
+        files = _pictures(prepared.gallery, shown, images)
+    else:  # no cache folder to keep them in: encode and draw in memory what was not published before
+        files = {}
         done = {p.picture for p in previous.prepared.gallery.photos} if previous else set()
-        drawn = {card.name for card in kept.values()}
-        new_cards = tuple(card for card in renderer.cards.values() if card.name not in drawn)
-        pages |= _pictures_in_memory(prepared.gallery, new_cards, done)
-    snapshot = Snapshot(prepared, env, templates, inputs, content, static, assets, shown)
+        drawn = {card.name for card in previous.share_cards} if previous else set()
+        pages |= _pictures_in_memory(prepared.gallery, tuple(c for c in shown if c.name not in drawn), done)
+    kept = renderer.digests.kept()
+    snapshot = Snapshot(prepared, env, templates, reads, content, static, kept, assets, shown)
     copies = _copies(previous, static, _under(options.static, touched))
     return Update(snapshot, pages, copies, _removed(previous, snapshot), previous is None, files)
 
@@ -136,7 +132,7 @@ def _pictures_in_memory(gallery: Gallery, shown: tuple[cards.Card, ...], done: s
 
 
 def _pictures(gallery: Gallery, shown: tuple[cards.Card, ...], images: ImageCache) -> dict[str, Path]:
-    """The encoded pictures and the share cards of the pages rendered again, from (or into) the cache.
+    """The encoded pictures and the pages' share cards, from (or into) the cache.
 
     One process: forking beside the server's threads risks a deadlocked worker."""
     files, problems = produce(gallery, images, workers=1)
@@ -154,17 +150,25 @@ def _pictures(gallery: Gallery, shown: tuple[cards.Card, ...], images: ImageCach
     return files
 
 
+def stale(reads: dict[str, Reads], jobs: dict[str, Job], replay: Replay) -> list[str]:
+    """The outputs to render: those never rendered, and those for which something they read has changed."""
+    return sorted(output for output in jobs if output not in reads or replay.changed(reads[output]))
+
+
 def _prepared(
-    options: Options, previous: Snapshot | None, content, static, touched, progress, cache, images
+    options: Options, previous: Snapshot | None, content, static, touched, progress, cache, memo, images
 ) -> Prepared:
-    """Load and link the content again unless only templates or the bytes of static files changed."""
+    """Load and link the content again unless only templates or the bytes of static files changed (the share
+    cards' colours are read again from the stylesheet then)."""
     if (
         previous is None
         or content != previous.content
         or _under(options.content, touched)
         or static.keys() != previous.static.keys()  # a new static file may collide with a page
     ):
-        return prepare(options, progress, cache, images)
+        return prepare(options, progress, cache, memo, images)
+    if static != previous.static:
+        return replace(previous.prepared, palette=palette_of(options.static))
     return previous.prepared
 
 
@@ -188,18 +192,16 @@ def _stats(folder: Path, names: Iterable[str]) -> dict[str, Stat]:
     return stats
 
 
-def _templates(folder: Path, previous: Snapshot | None) -> tuple[jinja2.Environment, Templates, set[str]]:
-    """The Jinja environment and template graph, made again only when a template changed."""
+def _templates(folder: Path, previous: Snapshot | None) -> tuple[jinja2.Environment, dict[str, str]]:
+    """The Jinja environment, made (and every template compiled, once) again only when a template changed."""
     sources = read_templates(folder)
-    if previous and sources == previous.templates.sources:
-        return previous.env, previous.templates, set()
+    if previous and sources == previous.templates:
+        return previous.env, previous.templates
     env = make_environment(folder)
     errors = compile_templates(env, folder)
     if errors:
         raise BuildFailed(errors)
-    old = previous.templates.sources if previous else {}
-    changed = {name for name in sources.keys() | old.keys() if sources.get(name) != old.get(name)}
-    return env, analyse(env, sources), changed
+    return env, sources
 
 
 def read_templates(folder: Path) -> dict[str, str]:
@@ -211,210 +213,6 @@ def read_templates(folder: Path) -> dict[str, str]:
         except UnicodeDecodeError as exc:
             raise BuildFailed([error(str(folder / name), 1, 1, f"template is not valid UTF-8: {exc.reason}")]) from None
     return sources
-
-
-Unit = tuple[str, str | None]  # (template, macro): a macro's body, or with None the template's own code
-EVERYTHING: Unit = ("*", "*")  # a template named by an expression: it may be any of them
-
-
-@dataclass(frozen=True)
-class _Region:
-    """One unit's code: the Site fields it reads (None: all of them) and the units it runs."""
-
-    reads: frozenset[str] | None
-    needs: frozenset[Unit]
-
-
-def analyse(env: jinja2.Environment, sources: dict[str, str]) -> Templates:
-    """What each template needs, by macro: `{% from "partials/charts.html" import chart_figure %}` depends
-    on that macro only, not on the file's other macros."""
-    regions: dict[Unit, _Region] = {}
-    for name, source in sources.items():
-        regions.update(_regions(name, env.parse(source, name)))
-    uses, reads = {}, {}
-    for name in sources:
-        reached = _reach((name, None), regions)
-        parts = [regions[unit].reads for unit in reached if unit in regions]
-        if EVERYTHING in reached:
-            uses[name], reads[name] = frozenset(sources), None
-        else:
-            uses[name] = frozenset(template for template, _ in reached)
-            reads[name] = None if None in parts else frozenset().union(*parts, {"config"})
-    return Templates(sources, uses, reads)
-
-
-def _reach(start: Unit, regions: dict[Unit, _Region]) -> set[Unit]:
-    seen, todo = {start}, [start]
-    while todo:
-        for need in _needs(todo.pop(), regions) - seen:
-            seen.add(need)
-            todo.append(need)
-    return seen
-
-
-def _needs(unit: Unit, regions: dict[Unit, _Region]) -> set[Unit]:
-    if unit == EVERYTHING:
-        return set(regions)
-    if unit[1] == "*":  # `{% import "x" as m %}`: any macro of x
-        return {u for u in regions if u[0] == unit[0]} or {EVERYTHING}
-    return set(regions[unit].needs) if unit in regions else {EVERYTHING}  # a missing template: assume the worst
-
-
-def _regions(name: str, tree: nodes.Template) -> dict[Unit, _Region]:
-    macros = {macro.name for macro in tree.find_all(nodes.Macro)}
-    imported: dict[str, Unit] = {}  # `{% from "x" import a as b %}`: b -> (x, a)
-    for node in tree.find_all(nodes.FromImport):
-        for item in node.names:
-            source, alias = (item, item) if isinstance(item, str) else item
-            imported[alias] = (_const(node.template), source) if _const(node.template) else EVERYTHING
-    regions = {(name, None): _region(name, list(_walk(tree)), macros, imported)}
-    for macro in tree.find_all(nodes.Macro):
-        regions[(name, macro.name)] = _region(name, list(_walk(macro)), macros, imported)
-    return regions
-
-
-def _walk(node: nodes.Node):
-    """Every node under `node`, not entering macro definitions (each is a region of its own)."""
-    for child in node.iter_child_nodes():
-        if not isinstance(child, nodes.Macro):
-            yield child
-            yield from _walk(child)
-
-
-def _region(name: str, code: list[nodes.Node], macros: set[str], imported: dict[str, Unit]) -> _Region:
-    needs: set[Unit] = set()
-    for node in code:
-        if isinstance(node, nodes.Name) and node.ctx == "load" and node.name in macros:
-            needs.add((name, node.name))
-        elif isinstance(node, nodes.Name) and node.ctx == "load" and node.name in imported:
-            needs.add(imported[node.name])
-        elif isinstance(node, nodes.Extends | nodes.Include | nodes.FromImport | nodes.Import):
-            target = _const(node.template)
-            needs.add(EVERYTHING if target is None else (target, "*" if isinstance(node, nodes.Import) else None))
-    return _Region(site_reads(code), frozenset(needs))
-
-
-def _const(template: nodes.Expr) -> str | None:
-    return template.value if isinstance(template, nodes.Const) and isinstance(template.value, str) else None
-
-
-def site_reads(code: list[nodes.Node]) -> frozenset[str] | None:
-    """The Site fields some code reads as `site.<field>`; None if it uses `site` in any other way.
-
-    `site.chapters | length` and `site.chapters.index(node)` read only the order of the pages
-    ("chapters#order"), so editing one chapter's text does not render every other chapter again.
-    """
-    parents = {id(child): node for node in code for child in node.iter_child_nodes()}
-    fields, wrapped = set(), set()
-    for node in code:
-        if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == "site":
-            field = SITE_METHODS.get(node.attr, node.attr)
-            if field not in SITE_FIELDS:
-                return None
-            fields.add(f"{field}#order" if field in ORDERED and _order_only(node, parents) else field)
-            wrapped.add(id(node.node))
-    if any(isinstance(n, nodes.Name) and n.name == "site" and id(n) not in wrapped for n in code):
-        return None  # passed whole to a function, a macro or a variable: depend on all of it
-    return frozenset(fields)
-
-
-def _order_only(node: nodes.Getattr, parents: dict[int, nodes.Node]) -> bool:
-    parent = parents.get(id(node))
-    if isinstance(parent, nodes.Filter) and parent.name == "length" and parent.node is node:
-        return True
-    call = parents.get(id(parent))
-    return (
-        isinstance(parent, nodes.Getattr)
-        and parent.attr == "index"
-        and isinstance(call, nodes.Call)
-        and call.node is parent
-    )
-
-
-def changed_fields(site: Site, old: Site) -> set[str]:
-    changed = {name for name in SITE_FIELDS if getattr(site, name) != getattr(old, name)}
-    return changed | {f"{name}#order" for name in ORDERED & changed if _order(site, name) != _order(old, name)}
-
-
-def _order(site: Site, name: str) -> tuple[str, ...]:
-    return tuple(node.url for node in getattr(site, name))
-
-
-def page_inputs(site: Site, gallery: Gallery | None = None) -> dict[str, tuple]:
-    """Each page's own inputs besides its template; mirrors Renderer.text_context and mission_context,
-    and the pictures each page shows (a picture's file can change while the page's text does not)."""
-    gallery = gallery or Gallery()
-    printed = _printer(site)
-    windows = {w.index: w for w in site.windows}
-    inputs: dict[str, tuple] = {"credits/index.html": tuple(_shown(p) for p in gallery.photos)}
-    pictures = lambda path: tuple(sorted((src, *_shown(p)) for src, p in gallery.for_file(path).items()))  # noqa: E731
-    # Built in Python from the nodes, not read by their templates: every chapter and mission, every date.
-    feeds = (site.chapters, site.missions)
-    for series in SERIES:
-        inputs[series.output] = feeds
-    inputs["sitemap.xml"] = tuple(node.dates for node in site.chapters + site.pages + site.missions)
-    for node in site.chapters + site.pages:
-        inputs[node.url + "index.html"] = (node, printed(node.body), pictures(node.doc.file.path))
-    order = site.missions
-    for i, mission in enumerate(order):
-        before = order[i - 1] if i else None
-        after = order[i + 1] if i + 1 < len(order) else None
-        inputs[mission.url + "index.html"] = (
-            mission,
-            windows[mission.window],
-            before,
-            after,
-            printed(mission.description),
-            pictures(mission.doc.doc.path),
-        )
-    return inputs
-
-
-def _shown(photo) -> tuple:
-    """What a page prints of a picture: its files and sizes, credit, caption and the pages it names."""
-    return (photo.file, photo.picture, photo.credit, photo.caption, photo.alt, photo.pages)
-
-
-def _printer(site: Site) -> Callable[[Doc | None], tuple]:
-    """What a body's [[...]] references print, resolved as the renderer resolves them: a page that names
-    a mission renders again when that name (or the fact, or the count) changes, not on every edit of it."""
-    resolver = PageResolver(site, Urls(site.config.base_url), ())
-    resolve = functools.cache(resolver.wikilink)  # a [[count:...]] is the same on every page
-
-    def printed(body: Doc | None) -> tuple:
-        refs = body.refs if body else ()
-        words = tuple(resolve(ref.kind, ref.target, ref.detail) for ref in refs if ref.kind in WIKILINKS)
-        # a ```flightpath block draws from the whole of each mission's data: its dates, name and events
-        drawn = tuple(site.mission(ref.target).data for ref in refs if ref.kind == "flightpath")
-        return words + drawn
-
-    return printed
-
-
-def stale(
-    previous: Snapshot | None,
-    site: Site,
-    jobs: dict[str, str],
-    inputs: dict[str, tuple],
-    templates: Templates,
-    changed_templates: set[str],
-) -> set[str]:
-    """The outputs to render: all at first, then those with a changed template, site field or context."""
-    if previous is None:
-        return set(jobs)
-    old = previous.prepared.site
-    changed = changed_fields(site, old)
-    todo = set()
-    for output, template in jobs.items():
-        reads = templates.reads.get(template)
-        if (
-            output not in previous.inputs
-            or templates.uses.get(template, frozenset(templates.sources)) & changed_templates
-            or (changed if reads is None else reads & changed)
-            or inputs[output] != previous.inputs[output]
-        ):
-            todo.add(output)
-    return todo
 
 
 def _copies(previous: Snapshot | None, static: dict[str, Stat], touched: set[str]) -> tuple[str, ...]:
@@ -429,10 +227,10 @@ def _removed(previous: Snapshot | None, snapshot: Snapshot) -> tuple[str, ...]:
 
 
 def _published(snapshot: Snapshot) -> set[str]:
-    """Every file a build made: pages, static files, share cards and pictures."""
-    cards = {card.name for card in snapshot.share_cards.values()}
+    """Every file a build made: pages, static files (by their published names), share cards and pictures."""
+    shown = {card.name for card in snapshot.share_cards}
     pictures = {variant.name for variant in snapshot.prepared.gallery.variants}
-    return snapshot.inputs.keys() | snapshot.published() | cards | pictures
+    return snapshot.reads.keys() | snapshot.published() | shown | pictures
 
 
 def apply(update: Update, out: Path, static_dir: Path) -> tuple[list[str], list[str]]:

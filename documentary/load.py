@@ -6,6 +6,7 @@ Parsing functions take text, not paths; only `load_content` touches the disk.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -66,6 +67,19 @@ class MarkdownDoc:
 
 
 @dataclass(frozen=True)
+class RawTranslation:
+    """content/<lang>/: the same file names as the original, holding only the translated text."""
+
+    language: str
+    folder: str  # as problems name it, e.g. content/ru
+    site: YamlDoc | None
+    chapters: tuple[MarkdownDoc, ...]
+    missions: tuple[tuple[str, YamlDoc], ...]
+    sources: YamlDoc | None
+    pages: tuple[MarkdownDoc, ...]
+
+
+@dataclass(frozen=True)
 class RawContent:
     site: YamlDoc | None
     chapters: tuple[MarkdownDoc, ...]
@@ -74,7 +88,14 @@ class RawContent:
     pages: tuple[MarkdownDoc, ...]
     errors: tuple[ContentError, ...]
     broken_missions: tuple[str, ...] = ()  # files that exist but could not be read or parsed
+    translations: tuple[RawTranslation, ...] = ()
+    digests: dict[str, str] = field(default_factory=dict)  # file as problems name it -> revision(bytes)
     republishers: YamlDoc | None = None  # republishers.yaml: hosts that copy others' pages
+
+
+def revision(raw: bytes) -> str:
+    """What a translation's `translated_from` records: the first 12 hex digits of the SHA-256 of the original."""
+    return hashlib.sha256(raw).hexdigest()[:12]
 
 
 class _YamlProblem(Exception):
@@ -306,21 +327,56 @@ def parse_markdown_file(
     return MarkdownDoc(path, slug, meta, body, body_line, number), errors
 
 
-def load_content(content_dir: Path, display_base: Path | None = None) -> RawContent:
-    """Read every content file once. Problems are collected, never raised."""
-    base = display_base or Path.cwd()
-    errors: list[ContentError] = []
+class ParseMemo:
+    """Parsed files by their text, kept by the dev server from one load to the next (passed explicitly):
+    an unchanged file is not parsed again, and gives the very same objects, which later stages compare and
+    digest cheaply. Only what the latest load used is kept."""
 
-    def read(path: Path) -> tuple[str, str | None]:
-        shown = _display(path, base)
+    def __init__(self) -> None:
+        self.found: dict[tuple, Any] = {}
+        self.used: dict[tuple, Any] = {}
+
+    def parse(self, parser, *args):
+        key = (parser.__name__, *args)
+        hit = self.used.get(key) or self.found.get(key)
+        if hit is None:
+            hit = parser(*args)
+        self.used[key] = hit
+        return hit
+
+    def turn(self) -> None:
+        self.found, self.used = self.used, {}
+
+
+class _Reader:
+    """Reads one file at a time, collecting problems and revisions; parses through the memo, if any."""
+
+    def __init__(self, base: Path, errors: list[ContentError], memo: ParseMemo | None):
+        self.base, self.errors, self.memo = base, errors, memo
+        self.digests: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> tuple[str, str | None]:
+        shown = _display(path, self.base)
         try:
             raw = path.read_bytes()
         except OSError as exc:  # deleted or renamed since the folder was listed, or unreadable
-            errors.append(error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}"))
+            self.errors.append(error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}"))
             return shown, None
+        self.digests[shown] = revision(raw)
         text, problems = decode(shown, raw)
-        errors.extend(problems)
+        self.errors.extend(problems)
         return shown, text
+
+    def parse(self, parser, *args):
+        return self.memo.parse(parser, *args) if self.memo is not None else parser(*args)
+
+
+def load_content(content_dir: Path, memo: ParseMemo | None = None) -> RawContent:
+    """Read every content file once. Problems are collected, never raised."""
+    base = Path.cwd()
+    errors: list[ContentError] = []
+    read = _Reader(base, errors, memo)
+    digests = read.digests
 
     site = _load_yaml(content_dir / "site.yaml", read, errors, required=True)
     sources = _load_yaml(content_dir / "sources.yaml", read, errors, required=False)
@@ -329,7 +385,37 @@ def load_content(content_dir: Path, display_base: Path | None = None) -> RawCont
     missions = _load_missions(content_dir / "missions", read, errors, broken)
     pages = _load_pages(content_dir / "pages", read, errors)
     republishers = _load_yaml(content_dir / "republishers.yaml", read, errors, required=False)
-    return RawContent(site, chapters, missions, sources, pages, tuple(errors), tuple(broken), republishers)
+    translations = tuple(
+        _load_translation(content_dir / language, language, base, read, errors)
+        for language in declared_languages(site)[1:]
+    )
+    if memo is not None:
+        memo.turn()
+    return RawContent(
+        site, chapters, missions, sources, pages, tuple(errors), tuple(broken), translations, digests, republishers
+    )
+
+
+def declared_languages(site: YamlDoc | None) -> tuple[str, ...]:
+    """site.yaml's `languages`, as far as it reads as a list of codes (the models check it properly)."""
+    data = site.data if site else None
+    listed = data.get("languages") if isinstance(data, dict) else None
+    if not isinstance(listed, list):
+        return ()
+    return tuple(dict.fromkeys(code for code in listed if isinstance(code, str) and SLUG.match(code)))
+
+
+def _load_translation(folder: Path, language: str, base: Path, read, errors: list[ContentError]) -> RawTranslation:
+    broken: list[str] = []  # a translation that cannot be parsed has its own error; it is then "missing"
+    return RawTranslation(
+        language=language,
+        folder=_display(folder, base),
+        site=_load_yaml(folder / "site.yaml", read, errors, required=False),
+        chapters=_load_chapters(folder / "chapters", read, errors),
+        missions=_load_missions(folder / "missions", read, errors, broken),
+        sources=_load_yaml(folder / "sources.yaml", read, errors, required=False),
+        pages=_load_pages(folder / "pages", read, errors),
+    )
 
 
 def _display(path: Path, base: Path) -> str:
@@ -350,7 +436,7 @@ def _load_yaml(path: Path, read, errors: list[ContentError], required: bool) -> 
     shown, text = read(path)
     if text is None:
         return None
-    doc, problems = parse_yaml(shown, text)
+    doc, problems = read.parse(parse_yaml, shown, text)
     errors.extend(problems)
     return doc
 
@@ -371,7 +457,7 @@ def _load_chapters(folder: Path, read, errors: list[ContentError]) -> tuple[Mark
             errors.append(error(shown, 1, 1, msg))
             continue
         if text is not None:
-            doc, problems = parse_markdown_file(shown, match.group(2), text, int(match.group(1)))
+            doc, problems = read.parse(parse_markdown_file, shown, match.group(2), text, int(match.group(1)))
             errors.extend(problems)
             out += [doc] if doc else []
     return tuple(out)
@@ -387,7 +473,7 @@ def _load_missions(
             msg = f"mission file name '{path.name}' must be <slug>.yaml with a lowercase-hyphen slug"
             errors.append(error(shown, 1, 1, msg))
             continue
-        doc, problems = parse_yaml(shown, text) if text is not None else (None, [])
+        doc, problems = read.parse(parse_yaml, shown, text) if text is not None else (None, [])
         errors.extend(problems)
         out += [(path.stem, doc)] if doc else []
         broken += [] if doc else [path.stem]
@@ -402,7 +488,7 @@ def _load_pages(folder: Path, read, errors: list[ContentError]) -> tuple[Markdow
             errors.append(error(shown, 1, 1, f"page file name '{path.name}' must be <slug>.md"))
             continue
         if text is not None:
-            doc, problems = parse_markdown_file(shown, path.stem, text)
+            doc, problems = read.parse(parse_markdown_file, shown, path.stem, text)
             errors.extend(problems)
             out += [doc] if doc else []
     return tuple(out)

@@ -8,18 +8,19 @@ rendering asks a resolver (supplied by the caller, who knows URLs) for each refe
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .markdown_images import ImageRef, image_refs, images_plugin
+from .markdown_images import ImageRef, image_ref, images_plugin
 
 _CITE = re.compile(r"\[@([^\]\n]*)\]")
 _KEY = re.compile(r"^@([a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -27,6 +28,18 @@ _WORD = re.compile(r"[\w’'-]+")
 FLIGHTPATH = "flightpath"
 _FLIGHTPATH = re.compile(r"^\s*missions:\s*\[([^\]\n]*)\]\s*$")
 _FLIGHTPATH_HELP = "a flightpath block holds one line, missions: [slug, ...], e.g. missions: [mars-2, mars-3]"
+# Ids the templates give their own elements: a heading must never get one of them (`## Main`).
+TEMPLATE_IDS = frozenset(
+    {
+        "account-heading", "chapters-heading", "events-heading", "facts-heading", "filter-status",
+        "flightpath-heading", "header-q", "landmarks", "main", "map-heading", "mentioned-heading",
+        "search-form", "search-input", "search-program", "search-results", "search-status", "sites-caption",
+        "sources-heading", "tally-heading", "timeline-filters", "toc", "toc-heading", "window-table-caption",
+    }
+)  # fmt: skip
+NOTES_HEADING_ID = "footnotes-heading"  # the notes section's own heading (see _render_footnote_block_open)
+RESERVED_IDS = TEMPLATE_IDS | {NOTES_HEADING_ID}  # no generated heading id is one of these
+ANCHOR_LEVELS = (2, 3)
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,7 @@ class Doc:
     headings: tuple[Heading, ...]
     words: int
     images: tuple[ImageRef, ...] = field(default=())
+    problems: tuple[tuple[int, int, str], ...] = field(default=())  # (line, col, message): errors in the body
 
     @property
     def images_without_alt(self) -> tuple[tuple[int, int], ...]:
@@ -70,7 +84,10 @@ class Resolver(Protocol):
     def site_url(self, path: str) -> str: ...
 
     def flightpath(self, slugs: list[str]) -> str: ...
+
     def image(self, src: str, alt: str, caption: str, alone: bool, lead: bool) -> str: ...
+
+    def strings(self, key: str) -> str: ...  # a UI string in the page's language (the notes heading)
 
 
 def make_parser(allow_html: bool = False) -> MarkdownIt:
@@ -79,7 +96,9 @@ def make_parser(allow_html: bool = False) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(deflist_plugin)
     md.use(attrs_plugin, allowed=["id", "class"]).use(attrs_block_plugin, allowed=["id", "class"])
-    md.use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
+    md.core.ruler.push("anchors", _anchors_rule)
+    md.inline.ruler.at("link", _with_offset(md.inline.ruler, "link"))
+    md.inline.ruler.at("image", _with_offset(md.inline.ruler, "image"))
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "cite", _cite_rule)
     md.add_render_rule("wikilink", _render_wikilink)
@@ -118,34 +137,118 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
     """
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)
-    lines = text.split("\n")
-    if file_text is not None:
-        lines = file_text.split("\n")[first_line - 1 :]
+    where = Locator(text, first_line, file_text)
     refs: list[Ref] = []
     headings: list[Heading] = []
     images: list[ImageRef] = []
+    problems: list[tuple[int, int, str]] = []
     words = 0
-    last_map = 0
     for index, token in enumerate(tokens):
-        last_map = token.map[0] if token.map else last_map
         if token.type == "fence" and token.info.strip() == FLIGHTPATH:
-            refs.extend(_flightpath_refs(token, lines, first_line))
+            refs.extend(_flightpath_refs(token, where))
         if token.type != "inline":
             continue
         words += sum(len(_WORD.findall(c.content)) for c in token.children or () if c.type == "text")
         if index and tokens[index - 1].type == "heading_open":
             opener = tokens[index - 1]
             headings.append(Heading(int(opener.tag[1]), str(opener.attrs.get("id", "")), _plain(token)))
-        images += image_refs(token, last_map, lines, first_line)
+        at = where.inline(token)
+        brackets: list[list[tuple[int, int, str]]] = []  # the references after each `[` still open
         for child in token.children or []:
-            line = last_map + token.content.count("\n", 0, child.meta.get("offset", 0)) if child.meta else last_map
+            offset = child.meta.get("offset") if child.meta else None
             if child.type in ("wikilink", "cite"):
-                refs.extend(_refs(child, line, lines, first_line))
-            elif child.type == "link_open" and _is_site_link(str(child.attrs.get("href", ""))):
-                href = str(child.attrs["href"])
-                text_line = lines[line] if line < len(lines) else ""
-                refs.append(Ref("link", href, None, first_line + line, text_line.find(f"]({href}") + 3 or 1, href))
-    return Doc(tokens, env, tuple(refs), tuple(headings), words, tuple(images))
+                line, col = at(offset)
+                refs.extend(_refs(child, line, col))
+                if brackets:
+                    brackets[-1].append((line, col, child.content))
+            elif child.type == "text" and ("[" in child.content or "]" in child.content):
+                problems += _in_link_text(child.content, brackets)
+            elif child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+                if _is_site_link(href):
+                    refs.append(Ref("link", href, None, *at(offset), href))
+            elif child.type == "image":
+                images.append(image_ref(child, *at(offset)))
+    return Doc(tokens, env, tuple(refs), tuple(headings), words, tuple(images), tuple(problems))
+
+
+def _in_link_text(text: str, brackets: list[list[tuple[int, int, str]]]) -> list[tuple[int, int, str]]:
+    """References between a `[` and a `](` or `][`: meant as a link's text, which cannot hold a link.
+
+    markdown-it then makes no link at all (`[see [[a]]](/x/)` stays text), so the brackets are in text.
+    """
+    problems = []
+    for index, char in enumerate(text):
+        if char == "[":
+            brackets.append([])
+        elif char == "]" and brackets:
+            inner = brackets.pop()
+            if text[index + 1 : index + 2] in ("(", "["):
+                problems += [(line, col, nested_problem(raw)) for line, col, raw in inner]
+            elif brackets:
+                brackets[-1] += inner
+    return problems
+
+
+def nested_problem(raw: str) -> str:
+    what = "citation" if raw.startswith("[@") else "mission reference"
+    return f"{what} {raw} inside a link's text: a link cannot hold another link; move it out of the [...]"
+
+
+class Locator:
+    """File line and column of a place in a body, from its offset in the body's text or in a block's content.
+
+    Columns count characters. For a body embedded in YAML, each of its lines is found in the file's line,
+    which adds the indentation the YAML scalar took away.
+    """
+
+    def __init__(self, text: str, first_line: int = 1, file_text: str | None = None):
+        self.text = text
+        self.first_line = first_line
+        self.lines = text.split("\n")
+        self.file_lines = file_text.split("\n")[first_line - 1 :] if file_text is not None else None
+        self.starts = [0]
+        for line in self.lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def offset(self, offset: int) -> tuple[int, int]:
+        """Where character `offset` of the text is."""
+        index = bisect.bisect_right(self.starts, offset) - 1
+        shift = self._shift(index, self.lines[index]) if self.file_lines is not None else 0
+        return self.first_line + index, offset - self.starts[index] + shift + 1
+
+    def source_line(self, index: int) -> str:
+        """Line `index` of the body as the file has it (with a YAML scalar's indentation)."""
+        source = self.file_lines if self.file_lines is not None else self.lines
+        return source[index] if index < len(source) else ""
+
+    def _shift(self, index: int, content: str) -> int:
+        """How far right of the start of source line `index` the text `content` begins."""
+        line = self.source_line(index)
+        found = line.find(content) if content else 0
+        return max(found, 0)
+
+    def inline(self, token: Token):
+        """A function from an offset in `token.content` (None: unknown) to the file line and column.
+
+        Block parsing strips a container's markers and indentation from each content line; each line is
+        found again in its source line. In a table row two equal cells give the first one's column.
+        """
+        first = token.map[0] if token.map else 0
+        content = token.content
+        cache: dict[int, int] = {}
+
+        def at(offset: int | None) -> tuple[int, int]:
+            if offset is None:
+                return self.first_line + first, 1
+            row = content.count("\n", 0, offset)
+            start = content.rfind("\n", 0, offset) + 1
+            if row not in cache:
+                end = content.find("\n", start)
+                cache[row] = self._shift(first + row, content[start : end if end >= 0 else len(content)])
+            return self.first_line + first + row, offset - start + cache[row] + 1
+
+        return at
 
 
 def render(md: MarkdownIt, doc: Doc, resolver: Resolver) -> str:
@@ -154,11 +257,9 @@ def render(md: MarkdownIt, doc: Doc, resolver: Resolver) -> str:
     return md.renderer.render(doc.tokens, md.options, env)
 
 
-def _refs(token: Token, line: int, lines: list[str], first_line: int) -> list[Ref]:
+def _refs(token: Token, line: int, col: int) -> list[Ref]:
     raw = token.content
-    text_line = lines[line] if line < len(lines) else ""
-    col = text_line.find(raw) + 1 or 1
-    at = (first_line + line, col)
+    at = (line, col)
     if token.type == "wikilink":
         kind, target, detail = split_wikilink(token.meta["inner"])
         return [Ref(kind, target, detail, *at, raw)]
@@ -173,21 +274,21 @@ def flightpath_slugs(content: str) -> list[str] | None:
     return slugs if slugs and all(slugs) else None
 
 
-def _flightpath_refs(token: Token, lines: list[str], first_line: int) -> list[Ref]:
+def _flightpath_refs(token: Token, where: Locator) -> list[Ref]:
     """One ref per mission of the block, at its own line and column; or one naming what is wrong."""
     start = token.map[0] + 1  # the line after the opening fence
     slugs = flightpath_slugs(token.content)
     if slugs is None:
-        return [Ref(FLIGHTPATH, "", _FLIGHTPATH_HELP, first_line + start - 1, 1, token.content)]
+        return [Ref(FLIGHTPATH, "", _FLIGHTPATH_HELP, where.first_line + start - 1, 1, token.content)]
     refs = []
     for number in range(start, token.map[1]):
-        text_line = lines[number] if number < len(lines) else ""
+        text_line = where.source_line(number)
         if "missions:" not in text_line:
             continue
         at = text_line.index("[") + 1
         for slug in slugs:
             col = text_line.find(slug, at)
-            refs.append(Ref(FLIGHTPATH, slug, None, first_line + number, col + 1, "the flightpath block"))
+            refs.append(Ref(FLIGHTPATH, slug, None, where.first_line + number, col + 1, "the flightpath block"))
             at = col + len(slug)
         break
     return refs
@@ -202,6 +303,45 @@ def _plain(token: Token) -> str:
             kind, target, detail = split_wikilink(child.meta["inner"])
             parts.append(detail if kind == "mission" and detail else target)
     return "".join(parts).strip()
+
+
+def unique_id(slug: str, taken: set[str]) -> str:
+    """`slug`, or `slug-1`, `slug-2`, ... : the first not yet taken (it is then taken)."""
+    found, number = slug, 1
+    while found in taken:
+        found, number = f"{slug}-{number}", number + 1
+    taken.add(found)
+    return found
+
+
+def _anchors_rule(state) -> None:
+    """An id for every level-2 and level-3 heading, from its text, unique in the page and the templates.
+
+    Explicit `{#id}` ids are reserved first, so a generated id never takes one, whatever the order.
+    """
+    tokens = state.tokens
+    openers = [(i, t) for i, t in enumerate(tokens) if t.type == "heading_open"]
+    taken = set(RESERVED_IDS) | {str(t.attrs["id"]) for _, t in openers if t.attrs.get("id")}
+    for index, token in openers:
+        if int(token.tag[1]) in ANCHOR_LEVELS and not token.attrs.get("id"):
+            title = "".join(c.content for c in tokens[index + 1].children or () if c.type in ("text", "code_inline"))
+            token.attrSet("id", unique_id(slugify(title), taken))
+
+
+def _with_offset(ruler, name: str):
+    """The inline rule `name`, recording where in the block's content its token starts."""
+    rule = next(r.fn for r in ruler.__rules__ if r.name == name)
+
+    def recording(state, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        found = rule(state, silent)
+        if found and not silent:  # pending text is pushed first: the rule's own token is the first not text
+            token = next((t for t in state.tokens[count:] if t.type != "text"), None)
+            if token is not None:
+                token.meta = {**(token.meta or {}), "offset": start}
+        return found
+
+    return recording
 
 
 def _wikilink_rule(state, silent: bool) -> bool:
@@ -256,17 +396,25 @@ def note_letter(number: int) -> str:
     return letters
 
 
-NOTES_HEADING_ID = "footnotes-heading"
+NOTES_HEADING_KEY = "footnotes.heading"  # the UI string of the heading, in the page's language
 
 
-def _render_footnote_block_open(renderer, tokens, idx, options, env) -> str:
-    """The notes are a section of the page, so they get a heading (the plugin's own markup has none)."""
+def footnotes_open(heading: str) -> str:
+    """The start of the notes section; `heading` is the heading's HTML (the fast path gives the same)."""
     return (
         '<hr class="footnotes-sep">\n'
         f'<section class="footnotes" aria-labelledby="{NOTES_HEADING_ID}">\n'
-        f'<h2 id="{NOTES_HEADING_ID}" class="footnotes-heading">Notes</h2>\n'
+        f'<h2 id="{NOTES_HEADING_ID}" class="footnotes-heading">{heading}</h2>\n'
         '<ol class="footnotes-list">\n'
     )
+
+
+def _render_footnote_block_open(renderer, tokens, idx, options, env) -> str:
+    """The notes are a section of the page, so they get a heading (the plugin's own markup has none).
+
+    Its words are the resolver's UI string (`strings(key)`), so a Russian page says «Примечания».
+    """
+    return footnotes_open(escapeHtml(env["resolver"].strings(NOTES_HEADING_KEY)))
 
 
 def _render_footnote_caption(renderer, tokens, idx, options, env) -> str:

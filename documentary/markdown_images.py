@@ -66,37 +66,12 @@ def _mark_lone_images(state) -> None:
             opener.hidden = closer.hidden = True
 
 
-def image_refs(inline: Token, block_line: int, lines: list[str], first_line: int) -> list[ImageRef]:
-    """The images of one inline token whose block starts `block_line` lines into the text.
-
-    The column is where the image's own text stands on its source line; the same image written twice
-    on one line gets each occurrence's column.
-    """
-    refs = []
-    seen: dict[tuple[int, str], int] = {}
-    for child in inline.children or ():
-        if child.type != "image" or "offset" not in child.meta:
-            continue
-        line = block_line + inline.content.count("\n", 0, child.meta["offset"])
-        raw = child.meta["raw"].split("\n", 1)[0]
-        nth = seen.get((line, raw), 0)
-        seen[(line, raw)] = nth + 1
-        text_line = lines[line] if line < len(lines) else ""
-        col = _nth_find(text_line, raw, nth) + 1 or 1
-        alt = "".join(c.content for c in _flatten(child.children or ()) if c.type in ("text", "code_inline"))
-        caption = str(child.attrs.get("title") or "")
-        alone, lead = bool(child.meta.get("alone")), bool(child.meta.get("lead"))
-        refs.append(ImageRef(str(child.attrs.get("src", "")), alt, caption, first_line + line, col, alone, lead))
-    return refs
-
-
-def _nth_find(text: str, needle: str, nth: int) -> int:
-    at = -1
-    for _ in range(nth + 1):
-        at = text.find(needle, at + 1)
-        if at < 0:
-            return -1
-    return at
+def image_ref(image: Token, line: int, col: int) -> ImageRef:
+    """One image token of an inline, found at file `line` and `col` (the parser's Locator knows where)."""
+    alt = "".join(c.content for c in _flatten(image.children or ()) if c.type in ("text", "code_inline"))
+    caption = str(image.attrs.get("title") or "")
+    alone, lead = bool(image.meta.get("alone")), bool(image.meta.get("lead"))
+    return ImageRef(str(image.attrs.get("src", "")), alt, caption, line, col, alone, lead)
 
 
 def _flatten(tokens) -> list[Token]:

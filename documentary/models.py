@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from .dates import PartialDate, parse_date, parse_day, parse_time
 from .errors import ContentError
+from .formats import known_language
 from .load import SLUG, MarkdownDoc, RawContent, YamlDoc
 
 PROGRAMS = ("soviet", "russia", "usa", "europe", "china", "india", "japan", "uae")
@@ -26,6 +27,7 @@ Outcome = Literal["success", "partial", "failure"]
 SourceKind = Literal["agency", "book", "journal", "encyclopedia", "news", "reference", "blog"]
 SOURCE_KINDS: tuple[str, ...] = typing.get_args(SourceKind)
 PRIMARY_KINDS = frozenset(SOURCE_KINDS[:3])
+LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 COSPAR = re.compile(r"^\d{4}-\d{3}[A-Z]{1,3}$")
 
 
@@ -72,16 +74,42 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
+def _language(value: str) -> str:
+    if not LANGUAGE.match(value) or not known_language(value):
+        raise ValueError(f"'{value}' is not a language code that Babel knows, like en or ru")
+    return value
+
+
+Language = Annotated[str, AfterValidator(_language)]
+
+
 class SiteConfig(Model):
     title: Text
     subtitle: str = ""
     description: Text
-    language: Text = "en"
+    language: Language = "en"
+    languages: tuple[Language, ...] = ()  # the first is the default, at the root; the others under /<lang>/
     base_url: Annotated[str, AfterValidator(normalise_base_url)]
     author: Text
     licence: Text
     updated: Day | None = None  # the site's date; by default the newest page date
     allow_html: bool = False
+
+    @model_validator(mode="after")
+    def _default_language(self) -> SiteConfig:
+        if not self.languages:
+            return self
+        if len(set(self.languages)) != len(self.languages):
+            raise ValueError("languages: a language is listed twice")
+        if "language" in self.model_fields_set and self.language != self.languages[0]:
+            raise ValueError(f"language '{self.language}' must be the first of languages, or left out")
+        object.__setattr__(self, "language", self.languages[0])  # frozen; set once, while validating
+        return self
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """Every language the site is published in, the default first."""
+        return self.languages or (self.language,)
 
 
 class Launch(Model):
@@ -211,17 +239,48 @@ class Content:
     republishers_doc: YamlDoc | None = None  # checked with the citations, by sourcecheck
 
 
-def validate(raw: RawContent) -> tuple[Content | None, list[ContentError]]:
+class CheckMemo:
+    """Validated files by the parsed object they came from, kept by the dev server between builds (passed
+    explicitly): a file the ParseMemo gave back unchanged is not validated again. Only the latest build's
+    entries are kept."""
+
+    def __init__(self) -> None:
+        self.found: dict[int, tuple] = {}
+        self.used: dict[int, tuple] = {}
+
+    def check(self, source: object, make, errors: list[ContentError]):
+        hit = self.used.get(id(source)) or self.found.get(id(source))
+        if hit is None or hit[0] is not source:
+            problems: list[ContentError] = []
+            hit = (source, make(problems), problems)
+        self.used[id(source)] = hit
+        errors.extend(hit[2])
+        return hit[1]
+
+    def turn(self) -> None:
+        self.found, self.used = self.used, {}
+
+
+def validate(raw: RawContent, memo: CheckMemo | None = None) -> tuple[Content, list[ContentError]]:
     """Validate everything, collecting every problem.
 
     An unusable site.yaml is replaced by a stand-in, so that the other files are still checked
     against each other in the same run; its own errors stop the build before anything is rendered.
     """
     errors: list[ContentError] = list(raw.errors)
+
+    def checked(source, make):
+        return memo.check(source, make, errors) if memo is not None else make(errors)
+
     site = _validate(raw.site, SiteConfig, errors) if raw.site else None
-    chapters = [_text("chapter", d, ChapterMeta, errors) for d in sorted(raw.chapters, key=_chapter_order)]
-    pages = [_text("page", d, PageMeta, errors) for d in raw.pages]
-    missions = [(slug, doc, _validate(doc, Mission, errors)) for slug, doc in raw.missions]
+    ordered = sorted(raw.chapters, key=_chapter_order)
+    chapters = [checked(d, lambda found, d=d: _text("chapter", d, ChapterMeta, found)) for d in ordered]
+    pages = [checked(d, lambda found, d=d: _text("page", d, PageMeta, found)) for d in raw.pages]
+    missions = [
+        (slug, doc, checked(doc, lambda found, doc=doc: _validate(doc, Mission, found))) for slug, doc in raw.missions
+    ]
+    if memo is not None:
+        memo.turn()
     sources = _validate_sources(raw.sources, errors)
     return (
         Content(

@@ -11,20 +11,23 @@ from types import MappingProxyType
 
 from markdown_it import MarkdownIt
 
-from . import cards
+from . import cards, record
 from .assets import published_names
-from .cache import BodyCache, cache_dir, compile_all
+from .cache import BodyCache, cache_dir, compile_all, fingerprint
 from .dating import from_epoch
+from .epub import downloads, render_books
 from .errors import BuildFailed, ContentError, error
-from .gallery import Gallery, ImageCache, encode_in_memory, gather, produce
+from .gallery import Gallery, ImageCache, Photo, encode_in_memory, gather, produce
 from .graph import Site, build_graph
-from .load import display_path, list_static, load_content
+from .load import ParseMemo, display_path, list_static, load_content
 from .markdown import make_parser
-from .models import normalise_base_url, validate
+from .models import CheckMemo, normalise_base_url, validate
 from .parallel import paused_gc
-from .render import render_site
+from .reads import Digests, Replay
+from .render import Renderer, compile_templates, make_environment, make_renderer, render_pages
 from .revisions import read_revisions
 from .search import SearchUnavailable, index_site
+from .translations import translate
 from .write import check_output_dir, write_site
 
 Progress = Callable[[str, int, float], None]
@@ -38,6 +41,7 @@ class Options:
     base_url: str | None = None
     strict: bool = False
     search: bool = True
+    ebook: bool = True  # an EPUB per language at the site root
     workers: int = 0  # processes for parsing and rendering; 0: every core when the site is big enough
     cache: Path | None = None  # compiled-body cache folder; `build` defaults to <out>.cache
     git_dates: bool = True  # date pages by their commits when the content folder is in a (full) git clone
@@ -49,13 +53,23 @@ class Result:
     pages: dict[str, bytes]
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...] = field(default=())
+    reused: tuple[str, ...] = ()  # pages linked unchanged from the previous output, not rendered
+    books: dict[str, bytes] = field(default_factory=dict)  # output name -> EPUB
     assets: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # static name -> published
     gallery: Gallery = field(default=Gallery())
-    share_cards: tuple[cards.Card, ...] = ()  # the share cards the pages show, drawn by `build`
+    share_cards: tuple[cards.Card, ...] = ()  # the share cards the pages show (reused ones too), drawn by `build`
 
 
 def _quiet(stage: str, count: int, seconds: float) -> None:
     pass
+
+
+@dataclass(frozen=True)
+class Memo:
+    """What the dev server keeps between rebuilds, besides the body cache: parsed and validated files."""
+
+    parsed: ParseMemo = field(default_factory=ParseMemo)
+    checked: CheckMemo = field(default_factory=CheckMemo)
 
 
 @dataclass(frozen=True)
@@ -72,22 +86,29 @@ class Prepared:
 
 @paused_gc()  # the dev server calls prepare directly: its rebuilds parse faster this way too
 def prepare(
-    options: Options, progress: Progress = _quiet, cache: BodyCache | None = None, images: ImageCache | None = None
+    options: Options,
+    progress: Progress = _quiet,
+    cache: BodyCache | None = None,
+    memo: Memo | None = None,
+    images: ImageCache | None = None,
 ) -> Prepared:
     """Load, validate and link the content, then find and check its images; raise BuildFailed with all problems.
 
-    Bodies found in `cache` are not parsed again; keep one BodyCache across rebuilds to skip the disk too.
-    Images whose header `images` remembers (by path, size and time) are not read again.
+    Bodies found in `cache` are not parsed again; keep one BodyCache across rebuilds to skip the disk too,
+    and one Memo to skip parsing and validating the files that did not change. Images whose header
+    `images` remembers (by path, size and time) are not read again.
     """
     started = time.perf_counter()
-    raw = load_content(options.content)
+    raw = load_content(options.content, memo=memo.parsed if memo else None)
     progress("load", len(raw.chapters) + len(raw.missions) + len(raw.pages), _since(started))
     started = time.perf_counter()
-    content, problems = validate(raw)
+    content, problems = validate(raw, memo.checked if memo else None)
     if content is None:
         raise BuildFailed(problems)
     if options.base_url:
         content = _with_base_url(content, options.base_url, problems)
+    translations, translation_problems = translate(content, raw)
+    problems += translation_problems
     progress("validate", len(content.missions) + len(content.chapters), _since(started))
     started = time.perf_counter()
     static_files = list_static(options.static)
@@ -96,21 +117,50 @@ def prepare(
     revisions = _revisions(options) if options.git_dates else {}
     epoch = from_epoch(os.environ.get("SOURCE_DATE_EPOCH", ""))
     site, graph_problems = build_graph(
-        content, md, static_files, parse_all, display_path(options.static), revisions, epoch
+        content,
+        md,
+        static_files,
+        parse_all,
+        display_path(options.static),
+        revisions=revisions,
+        epoch=epoch,
+        translations=translations,
     )
     problems += graph_problems
     progress("graph", len(site.outputs), _since(started))
     started = time.perf_counter()
-    gallery, image_problems = gather(site, options.content, images or ImageCache())
+    gallery, image_problems = _gather(site, options.content, images or ImageCache())
     problems += image_problems
     progress("images", len(gallery.photos), _since(started))
     errors, warnings = _split(problems, options.strict)
     if errors:
         raise BuildFailed(errors)
-    return Prepared(site, md, static_files, tuple(warnings), gallery, _palette(options.static))
+    return Prepared(site, md, static_files, tuple(warnings), gallery, palette_of(options.static))
 
 
-def _palette(static: Path) -> cards.Palette:
+def _gather(site: Site, content: Path, images: ImageCache) -> tuple[Gallery, list[ContentError]]:
+    """The pictures of every language's pages in one gallery: a file two editions show is one photo, listed
+    (on the credits page) with the pages of the first edition that shows it, so one language's titles.
+
+    A translated mission keeps its original's `image:` block (the renderer finds it by the original's file),
+    so a translation's own pictures are those of its chapters and pages."""
+    photos: dict[Path, Photo] = {}
+    by_ref: dict[str, dict[str, Path]] = {}
+    problems: list[ContentError] = []
+    for edition in site.editions:
+        gallery, found = gather(edition if edition is site else replace(edition, missions=()), content, images)
+        problems += found
+        for photo in gallery.photos:
+            photos.setdefault(photo.path, photo)
+        for named_in, table in gallery.by_ref.items():
+            by_ref.setdefault(named_in, {}).update((src, photo.path) for src, photo in table.items())
+    frozen = MappingProxyType(
+        {path: MappingProxyType({src: photos[p] for src, p in table.items()}) for path, table in by_ref.items()}
+    )
+    return Gallery(tuple(photos[path] for path in sorted(photos)), frozen), problems
+
+
+def palette_of(static: Path) -> cards.Palette:
     """The share cards' colours come from the site's stylesheet, when it has one."""
     try:
         return cards.palette((static / "css" / "site.css").read_text(encoding="utf-8"))
@@ -127,56 +177,145 @@ def check(
 ) -> Result:
     """Run every stage but writing (pictures and share cards are checked, not drawn); raise BuildFailed
     with all problems found."""
-    prepared = prepare(options, progress, cache, images)
+    prepared = prepare(options, progress, cache, images=images)
     started = time.perf_counter()
+    books = _books(prepared, options, progress)
     assets = published_names(options.static, prepared.static_files)
-    pages, render_errors, shown = render_site(
-        prepared.site, prepared.md, options.templates, options.workers, assets, prepared.gallery, prepared.palette
-    )
+    renderer = _renderer(prepared, options, assets, downloads=downloads(books))
+    pages, render_errors, reads = render_pages(renderer, renderer.jobs(), options.workers)
     if render_errors:
         raise BuildFailed(render_errors)
     progress("render", len(pages), _since(started))
-    return Result(prepared.site, pages, prepared.static_files, prepared.warnings, assets, prepared.gallery, shown)
+    shown = renderer.share_cards(reads)
+    return Result(
+        prepared.site,
+        pages,
+        prepared.static_files,
+        prepared.warnings,
+        books=books,
+        assets=assets,
+        gallery=prepared.gallery,
+        share_cards=shown,
+    )
+
+
+def _books(prepared: Prepared, options: Options, progress: Progress) -> dict[str, bytes]:
+    """Every language's EPUB, unless switched off or the templates have none (a folder without epub/);
+    broken templates are left for the page renderer to report."""
+    if not options.ebook or not (options.templates / "epub").is_dir():
+        return {}
+    if compile_templates(make_environment(options.templates), options.templates):
+        return {}
+    started = time.perf_counter()
+    books, errors = render_books(prepared.site, prepared.md, options.templates)
+    if errors:
+        raise BuildFailed(errors)
+    progress("ebook", len(books), _since(started))
+    return books
+
+
+def _renderer(
+    prepared: Prepared,
+    options: Options,
+    assets: Mapping[str, str],
+    compiled: Path | None = None,
+    downloads: dict | None = None,
+) -> Renderer:
+    renderer, errors = make_renderer(
+        prepared.site,
+        prepared.md,
+        options.templates,
+        compiled,
+        downloads,
+        assets=assets,
+        gallery=prepared.gallery,
+        palette=prepared.palette,
+    )
+    if renderer is None:
+        raise BuildFailed(errors)
+    return renderer
 
 
 def build(options: Options, out: Path, protected: list[Path], progress: Progress = _quiet) -> Result:
-    """Check, then write the site to `out` (and index it for search) without losing the old one."""
+    """Check, then write the site to `out` (and index it for search) without losing the old one.
+
+    Pages whose recorded reads all answer the same as last time, and whose file in `out` is unchanged,
+    are linked from there instead of rendered (documentary/record.py)."""
     check_output_dir(out, protected, sources=(options.content, options.templates, options.static))
     folder = options.cache or cache_dir(out)
     cache, images = BodyCache.open(folder), ImageCache.open(folder / "img")
     try:
-        result = check(options, progress, cache, images)
+        prepared = prepare(options, progress, cache, images=images)
     finally:
         cache.save()  # entries are keyed by their input, so even a failed build's are good next time
         images.save()
     started = time.perf_counter()
-    pages, files = dict(result.pages), {}
+    books = _books(prepared, options, progress)
+    assets = published_names(options.static, prepared.static_files)
+    renderer = _renderer(prepared, options, assets, _compiled(folder), downloads(books))
+    generator = fingerprint(prepared.md)
+    recorded = record.read(folder, generator, out, options.templates)
+    jobs = renderer.jobs()
+    renderer.digests = Digests(cache.digests())
+    replay = Replay(renderer.answer, renderer.digests)
+    with paused_gc():
+        reused = tuple(o for o in sorted(jobs) if o in recorded and _still(recorded[o], replay, out, o))
+        pages, render_errors, reads = render_pages(renderer, sorted(set(jobs) - set(reused)), options.workers)
+    if render_errors:
+        raise BuildFailed(render_errors)
+    progress("render", len(pages), _since(started))
+    entries = {o: record.Entry(record.sha256(data), reads[o]) for o, data in pages.items()}
+    entries |= {o: recorded[o] for o in reused}
+    shown = renderer.share_cards({o: entry.reads for o, entry in entries.items()})
+    result = Result(
+        prepared.site,
+        pages,
+        prepared.static_files,
+        prepared.warnings,
+        reused=reused,
+        books=books,
+        assets=assets,
+        gallery=prepared.gallery,
+        share_cards=shown,
+    )
+    written, files = _pictures(result, folder, images, options.workers, progress)
+    started = time.perf_counter()
+    finish = None
+    if options.search:
+        finish = lambda folder: _index(folder, search_language(result.site), progress)  # noqa: E731
+    try:
+        write_site(written, options.static, result.static_files, out, finish, result.assets, files, reused)
+    except SearchUnavailable as exc:
+        raise BuildFailed([error(str(out), 1, 1, str(exc))]) from None
+    except OSError as exc:
+        raise BuildFailed([error(str(out), 1, 1, f"cannot write the site: {exc.strerror or exc}")]) from None
+    record.write(folder, record.Record(generator, str(out.resolve()), str(options.templates.resolve()), entries))
+    progress("write", len(written) + len(files) + len(reused) + len(result.static_files), _since(started))
+    return result
+
+
+def _pictures(
+    result: Result, folder: Path, images: ImageCache, workers: int, progress: Progress
+) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """The pages and books in memory, and the encoded pictures and share cards (on disk in the cache, or in
+    memory when the cache cannot be written)."""
+    started = time.perf_counter()
+    written, files = {**result.pages, **result.books}, {}
     if _usable(folder / "img"):
-        files, image_errors = produce(result.gallery, images, options.workers)
+        files, image_errors = produce(result.gallery, images, workers)
     else:  # a cache that cannot be written costs time, never the build
         encoded, image_errors = encode_in_memory(result.gallery)
-        pages |= encoded
+        written |= encoded
     if image_errors:
         raise BuildFailed(image_errors)
     progress("encode", len(result.gallery.variants), _since(started))
     started = time.perf_counter()
     try:
-        files |= cards.produce(result.share_cards, folder / "cards", options.workers)
+        files |= cards.produce(result.share_cards, folder / "cards", workers)
     except OSError:  # the cache folder cannot hold them: draw them for this build only
-        pages |= {card.name: card.render() for card in result.share_cards}
+        written |= {card.name: card.render() for card in result.share_cards}
     progress("cards", len(result.share_cards), _since(started))
-    started = time.perf_counter()
-    finish = None
-    if options.search:
-        finish = lambda folder: _index(folder, result.site.config.language, progress)  # noqa: E731
-    try:
-        write_site(pages, options.static, result.static_files, out, finish, result.assets, files)
-    except SearchUnavailable as exc:
-        raise BuildFailed([error(str(out), 1, 1, str(exc))]) from None
-    except OSError as exc:
-        raise BuildFailed([error(str(out), 1, 1, f"cannot write the site: {exc.strerror or exc}")]) from None
-    progress("write", len(pages) + len(files) + len(result.static_files), _since(started))
-    return result
+    return written, files
 
 
 def _revisions(options: Options) -> dict:
@@ -192,7 +331,25 @@ def _usable(folder: Path) -> bool:
     return folder.is_dir()
 
 
-def _index(folder: Path, language: str, progress: Progress) -> None:
+def _compiled(folder: Path) -> Path | None:
+    """Jinja's bytecode cache beside the body cache; none if the folder can't be made."""
+    try:
+        (folder / "templates").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder / "templates"
+
+
+def _still(entry: record.Entry, replay: Replay, out: Path, output: str) -> bool:
+    return not replay.changed(entry.reads) and record.unchanged_file(out, output, entry.sha256)
+
+
+def search_language(site: Site) -> str | None:
+    """One language: index everything as it. Several: Pagefind keeps an index per page's <html lang>."""
+    return None if site.translations else site.config.language
+
+
+def _index(folder: Path, language: str | None, progress: Progress) -> None:
     started = time.perf_counter()
     count = index_site(folder, language)
     progress("search", count, _since(started))
@@ -209,7 +366,8 @@ def _with_base_url(content, base_url: str, problems: list[ContentError]):
 
 def _split(problems: list[ContentError], strict: bool) -> tuple[list[ContentError], list[ContentError]]:
     if strict:
-        return [ContentError(p.source, p.message) for p in problems], []
+        return sorted({ContentError(p.source, p.message) for p in problems}), []
+    problems = sorted(set(problems))  # an edition's check may repeat the original's
     return [p for p in problems if p.severity == "error"], [p for p in problems if p.severity != "error"]
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import jinja2
@@ -17,75 +18,136 @@ from markupsafe import Markup, escape
 from . import cards, charts, facts, figures, flightpath, structured
 from .assets import immutable
 from .bodies import render_body
-from .dates import PartialDate, time_tag
-from .dating import Dates, day, human_day, newest, og_locale, stamp
+from .dates import PartialDate
+from .dating import day, from_epoch, newest, og_locale, stamp
 from .errors import ContentError, error
-from .feeds import EPOCH_STAMP, SERIES, Entry, Feed, Series, absolutise, select
+from .feeds import EPOCH_STAMP, SERIES, Entry, Feed, absolutise, select
 from .gallery import Gallery, Photo
-from .graph import Citation, MissionNode, Site, TextNode, Window
+from .graph import Citation, MissionNode, Site, TextNode
 from .headers import content_security_policy
+from .i18n import BUILT_IN, FOLDER, Strings, read_strings
 from .markdown import Doc
+from .models import OUTCOMES, PROGRAMS
 from .parallel import map_slices, workers_for
+from .reads import Digests, Log, Reads, ResolverLog, SiteView, order_of
 from .structured import Crumb
 
-OUTCOME_LABELS = {"success": "Success", "partial": "Partial success", "failure": "Failure"}
-# Headings of the sources page, one per kind in models.SOURCE_KINDS; None is a source with no kind.
-SOURCE_KIND_LABELS = {
-    "agency": "Space agencies and their archives",
-    "book": "Books",
-    "journal": "Journal papers",
-    "encyclopedia": "Encyclopedias",
-    "news": "News reports",
-    "reference": "Reference works and catalogues",
-    "blog": "Blogs and personal sites",
-    None: "Other sources",
+# The site's sections and the fixed pages outside them, as breadcrumbs and the menu name them (UI strings).
+SECTIONS = {
+    "chapters/": "nav.chapters",
+    "missions/": "nav.missions",
+    "timeline/": "nav.timeline",
+    "sources/": "nav.sources",
 }
-KIND_LABELS = {  # a page's kind (its template's `kind` block) as its share card names it
-    "home": "Documentary",
-    "chapter": "Chapter",
-    "mission": "Mission",
-    "timeline": "Timeline",
-    "search": "Search",
-    "page": "Page",
-}
-PROGRAM_LABELS = {
-    "soviet": "Soviet Union",
-    "russia": "Russia",
-    "usa": "United States",
-    "europe": "Europe",
-    "china": "China",
-    "india": "India",
-    "japan": "Japan",
-    "uae": "United Arab Emirates",
-}
-SECTIONS = {"chapters/": "Chapters", "missions/": "Missions", "timeline/": "Timeline", "sources/": "Sources"}
-OTHER_TITLES = {"search/": "Search", "credits/": "Picture credits"}  # fixed pages outside the sections
-NOT_FOUND_TITLE = "Page not found"
+OTHER_TITLES = {"search/": "nav.search", "credits/": "credits.title"}
+CARD_KINDS = ("home", "chapter", "mission", "timeline", "search", "page")  # a template's `kind` block: card.kind.*
+# Outputs whose template is not named after them: every feed is drawn by feed.xml
+TEMPLATES = {"_headers": "headers.txt"} | {series.output: "feed.xml" for series in SERIES}
 
 
 @dataclass(frozen=True)
 class Urls:
-    """Every internal URL starts with the site's path, so the site works under a sub-path."""
+    """Every internal URL starts with the site's path, so the site works under a sub-path.
+
+    In a translated edition a link goes to the page in that language (`/ru/timeline/`) when the edition
+    has it, and to the original otherwise (a page left untranslated, a stylesheet, the search bundle).
+    """
 
     base_url: str
+    prefix: str = ""  # "ru/" in the Russian edition
+    here: frozenset[str] = frozenset()  # the edition's outputs, without the prefix
 
     @property
     def base_path(self) -> str:
         return urlsplit(self.base_url).path or "/"
 
     def path(self, target: str = "") -> str:
-        return self.base_path + target.lstrip("/")
+        return self.base_path + self._local(target)
 
     def absolute(self, target: str = "") -> str:
-        return self.base_url + target.lstrip("/")
+        return self.base_url + self._local(target)
+
+    def of(self, output: str) -> str:
+        """The path of one output file, whichever language it is in."""
+        return self.base_path + output.removesuffix("index.html")
 
     def canonical(self, output: str) -> str:
         """The public URL of an output file: pretty URLs drop the index.html."""
-        return self.absolute(output.removesuffix("index.html"))
+        return self.base_url + output.removesuffix("index.html")
+
+    def _local(self, target: str) -> str:
+        target = target.lstrip("/")
+        if not self.prefix:
+            return target
+        page = target.split("#", 1)[0].split("?", 1)[0]
+        candidates = {page, page + "index.html", page.rstrip("/") + "/index.html"} if page else {"index.html"}
+        return self.prefix + target if candidates & self.here else target
+
+
+class Alternate(NamedTuple):
+    """The same page in one language: for hreflang, the sitemap and the language switcher."""
+
+    language: str
+    output: str
+    name: str  # the language's own name for itself
+    switch: str  # "Read this page in English", in that language
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language's site, its URLs and its words."""
+
+    site: Site
+    urls: Urls
+    strings: Strings
+
+    @property
+    def language(self) -> str:
+        return self.site.language
+
+
+class Job(NamedTuple):
+    """One output file: its template, its language, and a function that builds its context on demand
+    from the site as the page sees it (every read noted in the page's Log)."""
+
+    template: str
+    language: str
+    context: Callable[[SiteView, Log], dict]
+
+
+def fixed_template(page: str) -> str:
+    """The template of one of the site's own pages: `timeline/index.html` -> `timeline.html`."""
+    if page in TEMPLATES:
+        return TEMPLATES[page]
+    return page.removesuffix("/index.html") + ".html" if page.endswith("/index.html") else page
+
+
+class Environment(jinja2.Environment):
+    """Notes every template a page loads (extends, include, import), with its source, in the page's Log."""
+
+    log: Log | None = None
+
+    def get_template(self, name, parent=None, globals=None):  # noqa: A002 - Jinja's own signature
+        template = super().get_template(name, parent, globals)
+        if self.log is not None:
+            self.log.note_lazy(("template", template.name), lambda: self.loader.get_source(self, template.name)[0])
+        return template
+
+
+class Download(NamedTuple):
+    """A file the pages offer for download (a language's ebook): its output name and size in bytes."""
+
+    output: str
+    size: int
+
+
+class SitemapEntry(NamedTuple):
+    output: str
+    alternates: tuple[Alternate, ...]
 
 
 class PageResolver:
-    """Turns [[...]], [@...] and images into HTML for one body, with its page's citation numbers.
+    """Turns [[...]], [@...] and images into HTML for one body, with its page's citation numbers and language.
 
     `photos` are the pictures its file names, by src; `top`: the body starts the page, so an image
     leading it is fetched first.
@@ -96,11 +158,13 @@ class PageResolver:
         site: Site,
         urls: Urls,
         citations: tuple[Citation, ...],
+        strings: Strings,
         photos: Mapping[str, Photo] | None = None,
         top: bool = False,
     ):
         self.site = site
         self.urls = urls
+        self.strings = strings
         self.numbers = {c.key: c.number for c in citations}
         self.photos = photos or {}
         self.top = top
@@ -111,54 +175,81 @@ class PageResolver:
             title = f' title="{escape(caption)}"' if caption else ""
             return f'<img src="{escape(src)}" alt="{escape(alt)}"{title}>'
         if alone:
-            return figures.figure(photo, self.urls.path, alt, caption, eager)
-        return figures.picture(photo, self.urls.path, alt, eager)
+            return figures.figure(photo, self.urls.of, alt, caption, eager)
+        return figures.picture(photo, self.urls.of, alt, eager)
 
     def wikilink(self, kind: str, target: str, detail: str | None) -> str:
         if kind == "count":
             return str(facts.count([m.data for m in self.site.missions], detail or ""))
         mission = self.site.mission(target)
         if kind == "fact":
-            return str(format_fact(facts.value(mission.data, detail or ""), detail or ""))
+            return str(format_fact(facts.value(mission.data, detail or ""), detail or "", self.strings))
         text = escape(detail) if detail else escape(mission.data.name)
         return f'<a class="mission-link" href="{self.urls.path(mission.url)}">{text}</a>'
 
     def site_url(self, path: str) -> str:
         return self.urls.path(path)
 
-    def flightpath(self, slugs: list[str]) -> str:
+    def flightpath(self, slugs: Sequence[str]) -> str:
         """A ```flightpath block: the flights of the missions it names, in one picture."""
         flights = tuple(flightpath.node_flight(self.site.mission(slug)) for slug in slugs)
         link = lambda slug: self.urls.path(self.site.mission(slug).url)  # noqa: E731
         return str(flightpath.figure(flights, "flightpath-" + "-".join(slugs), link))
 
     def cite(self, keys: list[str]) -> str:
-        links = [f'<a href="#source-{k}" aria-label="source {self.numbers[k]}">{self.numbers[k]}</a>' for k in keys]
+        label = self.strings("citations.source", number="{}")
+        links = [
+            f'<a href="#source-{k}" aria-label="{escape(label.format(self.numbers[k]))}">{self.numbers[k]}</a>'
+            for k in keys
+        ]
         return f'<sup class="cite">[{", ".join(links)}]</sup>'
 
 
-def format_fact(found: object, path: str) -> Markup:
+class BodyLog(ResolverLog):
+    """A body's recorded resolver; a picture's HTML also depends on the file that names it and on whether
+    the body starts the page, so those go into its key, and a later build can ask the same (`_value_image`)."""
+
+    def __init__(self, resolver: PageResolver, language: str, log: Log, named_in: str, top: bool):
+        super().__init__(resolver, language, log)
+        self._where = (named_in, top)
+
+    def image(self, *args) -> str:
+        key = ("page", self._language, "image", (*self._where, *args))
+        return self._log.note(key, self._resolver.image(*args))
+
+
+def format_fact(found: object, path: str, strings: Strings) -> Markup:
     if isinstance(found, PartialDate):
-        return time_tag(found)
+        return strings.time_tag(found)
     if path.endswith(".lat"):
-        return Markup(escape(facts.coordinate(found, "N", "S")))
+        return Markup(escape(strings.lat(found)))
     if path.endswith(".lon"):
-        return Markup(escape(facts.coordinate(found, "E", "W")))
+        return Markup(escape(strings.lon(found)))
     if path == "outcome":
-        return Markup(escape(OUTCOME_LABELS[found].lower()))
+        return Markup(escape(strings(f"outcome.{found}.lower")))
     if path == "program":
-        return Markup(escape(PROGRAM_LABELS[found]))
+        return Markup(escape(strings(f"program.{found}")))
     return Markup(escape(found))
 
 
 def updated_stamp(site: Site) -> str:
-    """The site's date (see graph.Site.updated); 1970-01-01 only when nothing at all is dated."""
-    return stamp(site.updated) if site.updated else EPOCH_STAMP
+    """The site's date (feeds, the ebook): SOURCE_DATE_EPOCH when set, else graph.Site.updated (site.yaml's
+    `updated`, else the newest page date), never the clock; 1970-01-01 only when nothing at all is dated."""
+    epoch = from_epoch(os.environ.get("SOURCE_DATE_EPOCH", ""))
+    moment = epoch or site.updated
+    return stamp(moment) if moment else EPOCH_STAMP
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+def _human_day(ctx, moment) -> str:
+    return ctx["t"].date(PartialDate(moment.year, moment.month, moment.day))
+
+
+def make_environment(templates: Path, compiled: Path | None = None) -> Environment:
+    """`compiled`: a folder for Jinja's own bytecode cache (keyed by each template's source), so a warm
+    build does not compile the templates again."""
+    env = Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -166,28 +257,26 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # one build never sees a template change; checking cost a stat per include
     )
-    env.filters["date"] = time_tag
-    env.filters["coord_lat"] = lambda v: facts.coordinate(v, "N", "S")
-    env.filters["coord_lon"] = lambda v: facts.coordinate(v, "E", "W")
+    # the page's language is in its context (`t`, its Strings): filters format for that language
+    env.filters["date"] = jinja2.pass_context(lambda ctx, date, time=None: ctx["t"].time_tag(date, time))
+    env.filters["month"] = jinja2.pass_context(lambda ctx, day: ctx["t"].formats.month(day))
+    env.filters["coord_lat"] = jinja2.pass_context(lambda ctx, v: ctx["t"].lat(v))
+    env.filters["coord_lon"] = jinja2.pass_context(lambda ctx, v: ctx["t"].lon(v))
+    env.filters["type_label"] = jinja2.pass_context(lambda ctx, v: ctx["t"](f"type.{v}"))
     env.filters["day"] = day
-    env.filters["human_day"] = human_day
-    env.globals.update(
-        outcome_labels=OUTCOME_LABELS,
-        program_labels=PROGRAM_LABELS,
-        charts=charts,
-        flightpath=flightpath,
-        figures=figures,
-    )
-    env.globals["source_kind_labels"] = SOURCE_KIND_LABELS
+    env.filters["human_day"] = jinja2.pass_context(_human_day)
+    # pure modules: what they draw comes from the values a page passes them, which are recorded
+    env.globals.update(charts=charts, flightpath=flightpath, figures=figures)
     policy, header = Markup(content_security_policy()), Markup(content_security_policy(header=True))
-    env.globals.update(sections=SECTIONS, csp=policy, csp_header=header)
+    env.globals.update(csp=policy, csp_header=header)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # |tojson for scripts' messages
     return env
 
 
 def compile_templates(env: jinja2.Environment, templates: Path) -> list[ContentError]:
     """Load every template once so all syntax errors are reported together."""
     errors = []
-    for name in env.list_templates(filter_func=lambda n: not n.startswith(".")):
+    for name in env.list_templates(filter_func=lambda n: not n.startswith((".", FOLDER + "/"))):
         try:
             env.get_template(name)
         except UnicodeDecodeError as exc:
@@ -211,62 +300,84 @@ class Renderer:
         md: MarkdownIt,
         templates: Path,
         env: jinja2.Environment | None = None,
-        assets: Mapping[str, str] | None = None,
+        strings: dict[str, Strings] | None = None,
+        downloads: Mapping[str, Download] | None = None,  # language -> its ebook
+        assets: Mapping[str, str] | None = None,  # static source name -> published (fingerprinted) name
         gallery: Gallery | None = None,
         palette: cards.Palette = cards.DEFAULT_PALETTE,
     ):
         self.site = site
+        self.downloads = downloads or {}
+        self.assets = assets or {}
         self.gallery = gallery or Gallery()
         self.palette = palette
-        self.cards: dict[str, cards.Card] = {}  # the share card each rendered page shows, by the page's output
         self.md = md
         self.templates = templates
         self.env = env or make_environment(templates)
-        self.urls = Urls(site.config.base_url)
         self.errors: list[ContentError] = []
+        self.reads: dict[str, Reads] = {}  # output -> what it read, for the pages rendered so far
+        self.digests = Digests()  # this build's digest of each key: shared by rendering and `Replay`
+        if strings is None:
+            strings, problems = read_strings(templates, tuple(e.language for e in site.editions))
+            self.errors += problems
+        self.editions = tuple(
+            Edition(e, Urls(site.config.base_url, e.prefix, e.pages_here), strings[e.language])
+            for e in site.editions
+            if e.language in strings
+        )
         self.updated = updated_stamp(site)
-        self.assets = assets or {}  # static source name -> published (fingerprinted) name
-        self.language = site.config.language
 
-    def asset(self, name: str) -> str:
-        """The URL path of a static file by its source name; a name the static folder lacks is kept as is."""
-        return self.urls.path(self.assets.get(name, name))
+    @cached_property
+    def _alternates(self) -> dict[str, tuple[Alternate, ...]]:
+        """Each HTML page (by its path in the default language) in every language that has it, default first."""
+        found: dict[str, list[Alternate]] = {}
+        for edition in self.editions:
+            name, switch = edition.strings("language.name"), edition.strings("language.switch")
+            for page in sorted(edition.site.pages_here):
+                if page.endswith(".html"):
+                    found.setdefault(page, []).append(
+                        Alternate(edition.language, edition.site.prefix + page, name, switch)
+                    )
+        return {page: tuple(alternates) for page, alternates in found.items()}
 
-    def markdown(self, doc: Doc | None, citations: tuple[Citation, ...], named_in: str, top: bool) -> Markup:
+    def markdown(
+        self,
+        edition: Edition,
+        doc: Doc | None,
+        citations: tuple[Citation, ...],
+        log: Log,
+        named_in: str = "",
+        top: bool = False,
+    ) -> Markup:
         """`named_in`: the content file of the body (its images are relative to it); `top`: it starts the page."""
         if doc is None:
             return Markup("")
-        resolver = PageResolver(self.site, self.urls, citations, self.gallery.for_file(named_in), top)
-        return Markup(render_body(self.md, doc, resolver))
+        resolver = self.resolver(edition, citations, named_in, top)
+        return Markup(render_body(self.md, doc, BodyLog(resolver, edition.language, log, named_in, top)))
 
-    def page(self, output: str, template: str, **context) -> tuple[str, bytes] | None:
+    def resolver(
+        self, edition: Edition, citations: tuple[Citation, ...] = (), named_in: str = "", top: bool = False
+    ) -> PageResolver:
+        photos = self.gallery.for_file(named_in) if named_in else None
+        return PageResolver(edition.site, edition.urls, citations, edition.strings, photos, top)
+
+    def page(self, output: str, job: Job, log: Log) -> tuple[str, bytes] | None:
+        edition = self._editions[job.language]
+        self.env.log = log
         try:
-            html = self.env.get_template(template).render(
-                site=self.site,
-                urls=self.urls,
-                output=output,
-                updated=self.updated,
-                asset=self.asset,
-                og_locale=og_locale(self.language),
-                gallery=self.gallery,
-                share_card=partial(self.share_card, output),
-                **context,
-            )
+            context = job.context(SiteView(edition.site, edition.language, log), log)
+            html = self.env.get_template(job.template).render(**context)
         except jinja2.TemplateSyntaxError as exc:
             self.errors.append(
-                error(_template_path(self.templates, exc.name or template), exc.lineno or 1, 1, exc.message or "")
+                error(_template_path(self.templates, exc.name or job.template), exc.lineno or 1, 1, exc.message or "")
             )
             return None
         except Exception as exc:  # a template bug must become one line, not a traceback
-            self.errors.append(self._template_error(exc, template))
+            self.errors.append(self._template_error(exc, job.template))
             return None
+        finally:
+            self.env.log = None
         return output, html.encode("utf-8")
-
-    def share_card(self, output: str, title: str, kind: str) -> cards.Card:
-        """The card of a page, by its title and kind; the build draws it after rendering (cards.produce)."""
-        card = cards.Card(title, KIND_LABELS.get(kind, "Page"), self.site.config.title, self.palette)
-        self.cards[output] = card
-        return card
 
     def _template_error(self, exc: Exception, template: str) -> ContentError:
         where = (_template_path(self.templates, template), 1)
@@ -277,175 +388,324 @@ class Renderer:
         message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
         return error(where[0], where[1], 1, f"template error: {message}")
 
-    def jobs(self) -> dict[str, tuple[str, Callable[[], dict]]]:
-        """Every output file: its template and a function that builds its context on demand."""
-        site = self.site
-        fixed = {
-            "index.html": "index.html",
-            "404.html": "404.html",
-            "chapters/index.html": "chapters.html",
-            "missions/index.html": "missions.html",
-            "timeline/index.html": "timeline.html",
-            "sources/index.html": "sources.html",
-            "credits/index.html": "credits.html",
-            "search/index.html": "search.html",
-        }
-        jobs: dict[str, tuple[str, Callable[[], dict]]] = {
-            out: (tpl, partial(self.fixed_context, out)) for out, tpl in fixed.items()
-        }
-        jobs["sitemap.xml"] = ("sitemap.xml", self.sitemap_context)
-        jobs["robots.txt"] = ("robots.txt", dict)
-        jobs["_headers"] = ("headers.txt", self.headers_context)
-        for series in SERIES:
-            jobs[series.output] = ("feed.xml", partial(self.feed_context, series))
-        for c in site.chapters:
-            jobs[c.url + "index.html"] = ("chapter.html", partial(self.chapter_context, c))
-        for p in site.pages:
-            jobs[p.url + "index.html"] = ("page.html", partial(self.text_context, p))
-        for m in site.missions:
-            jobs[m.url + "index.html"] = ("mission.html", partial(self.mission_context, m))
+    @cached_property
+    def _editions(self) -> dict[str, Edition]:
+        return {e.language: e for e in self.editions}
+
+    def jobs(self) -> dict[str, Job]:
+        """Every output file the graph lists, in every language: a language is one more dimension here."""
+        jobs: dict[str, Job] = {}
+        for edition in self.editions:
+            site = edition.site
+            nodes = {c.url + "index.html": ("chapter.html", self.chapter_context) for c in site.chapters}
+            nodes |= {p.url + "index.html": ("page.html", self.text_context) for p in site.pages}
+            nodes |= {
+                m.url + "index.html": ("mission.html", partial(self.mission_context, slug=m.slug))
+                for m in site.missions
+            }
+            for output in site.outputs:
+                page = output.removeprefix(site.prefix)
+                template, specific = nodes.get(page) or (fixed_template(page), self.fixed_context)
+                jobs[output] = Job(template, edition.language, partial(self._context, edition, page, specific))
         return jobs
 
-    def render(self, outputs: Iterable[str] | None = None) -> dict[str, bytes]:
-        """Render the named outputs (all of them by default)."""
-        jobs = self.jobs()
-        pages = {}
-        for output in sorted(jobs if outputs is None else outputs):
-            template, context = jobs[output]
-            result = self.page(output, template, **context())
-            if result:
-                pages[result[0]] = result[1]
-        return pages
-
-    def text_context(self, node: TextNode) -> dict:
-        output = node.url + "index.html"
-        url = self.urls.canonical(output)
-        data = structured.text_page(self.site.config, node, url, self.language)
+    def _context(self, edition: Edition, page: str, specific: Callable, view: SiteView, log: Log) -> dict:
+        t = edition.strings
+        language = edition.language
+        log.note_lazy(("template", f"{FOLDER}/{language}.yaml"), lambda: self._strings_source(language))
         return {
-            "node": node,
-            "body": self.markdown(node.body, node.citations, node.doc.file.path, top=True),
-            **self.seo(output, node.title, node.dates, data),
+            "site": view,
+            "urls": self._provide(edition, log, "urls"),
+            "output": edition.site.prefix + page,
+            "page_path": page,
+            "lang": language,
+            "t": t,
+            "og_locale": og_locale(language),
+            "outcome_labels": {o: t(f"outcome.{o}") for o in OUTCOMES},
+            "program_labels": {p: t(f"program.{p}") for p in PROGRAMS},
+            "alternates": self._provide(edition, log, "alternates", page),
+            "updated": self._provide(edition, log, "updated"),
+            "ebook": self._provide(edition, log, "ebook"),
+            "asset": partial(self._provide, edition, log, "asset"),
+            "share_card": partial(self._provide, edition, log, "share_card"),
+            **specific(edition, page, view, log),
         }
 
-    def seo(self, output: str, title: str | None, dates: Dates | None = None, *nodes: dict) -> dict:
-        """What every page's head and breadcrumb need: the trail, the JSON-LD, the page's own dates."""
-        trail = self.trail(output, title)
-        data = structured.document(*nodes, structured.breadcrumbs(trail))
-        return {"trail": trail, "structured_data": data, "page_dates": dates}
+    # What the renderer itself hands a page, besides the site: each is noted as ("page", lang, name, args),
+    # and `answer` asks the same of a later build.
+    def _provide(self, edition: Edition, log: Log, name: str, *args):
+        return log.note(("page", edition.language, name, args), getattr(self, f"_value_{name}")(edition, *args))
 
-    def trail(self, output: str, title: str | None) -> tuple[Crumb, ...]:
-        """Home, then the section (Chapters, Missions, ...), then the page itself."""
-        home = Crumb(self.site.config.title, self.urls.absolute(), self.urls.path())
-        if output == "index.html":
-            return (home,)
-        if output == "404.html":
-            return (home, Crumb(NOT_FOUND_TITLE, None, None))
-        crumbs = [home]
-        section = output.split("/", 1)[0] + "/"
-        if section in SECTIONS and output != section + "index.html":
-            crumbs.append(Crumb(SECTIONS[section], self.urls.absolute(section), self.urls.path(section)))
-        name = title or SECTIONS.get(section) or OTHER_TITLES[section]
-        crumbs.append(Crumb(name, self.urls.canonical(output), self.urls.path(output.removesuffix("index.html"))))
-        return tuple(crumbs)
+    def _value_urls(self, edition: Edition) -> Urls:
+        return edition.urls
 
-    def fixed_context(self, output: str) -> dict:
-        if output == "index.html":
-            search = self.urls.absolute("search/") if "search/index.html" in self.site.outputs else None
-            site_node = structured.website(self.site.config, search, self.language)
-            return self.seo(output, None, None, site_node)
-        return self.seo(output, None)
+    def _value_updated(self, edition: Edition) -> str:
+        return self.updated
 
-    def lastmod(self) -> dict[str, str]:
-        """Each page's last change for the sitemap: its own date, or the newest of the pages it lists."""
-        site = self.site
-        nodes = {n.url + "index.html": n.dates for n in site.chapters + site.pages + site.missions}
-        out = {name: dates.updated_iso for name, dates in nodes.items() if dates}
-        lists = {
-            "chapters/index.html": newest(c.dates for c in site.chapters),
-            "missions/index.html": newest(m.dates for m in site.missions),
-            "timeline/index.html": newest(m.dates for m in site.missions),
-        }
-        out.update({name: stamp(moment) for name, moment in lists.items() if moment})
-        for name in site.outputs:
-            if name.endswith("index.html") and name not in nodes and name not in out and site.updated:
-                out[name] = stamp(site.updated)
-        return out
+    def _value_ebook(self, edition: Edition) -> Download | None:
+        """The book with its size in the whole kilobytes a page shows (partials/ebook.html rounds up): an edit
+        that leaves the shown size alone renders no page again."""
+        book = self.downloads.get(edition.language)
+        return book._replace(size=-(-book.size // 1024) * 1024) if book else None
 
-    def sitemap_context(self) -> dict:
-        return {"lastmod": self.lastmod()}
+    def _value_alternates(self, edition: Edition, page: str) -> tuple[Alternate, ...]:
+        return self._alternates.get(page, ()) if page.endswith(".html") else ()
 
-    def headers_context(self) -> dict:
-        return {"immutable": [self.urls.path(name) for name in immutable(self.assets)]}
+    def _value_sitemap(self, edition: Edition) -> tuple[SitemapEntry, ...]:
+        return tuple(
+            SitemapEntry(e.site.prefix + page, self._alternates[page])
+            for e in self.editions
+            for page in sorted(e.site.pages_here)
+            if page.endswith("index.html")
+        )
 
-    @cached_property
-    def _candidates(self) -> dict[str, tuple[Entry, TextNode | MissionNode]]:
+    def _value_asset(self, edition: Edition, name: str) -> str:
+        """The URL path of a static file by its source name (a stylesheet's changes rename it); a name the
+        static folder lacks is kept as is."""
+        return edition.urls.of(self.assets.get(name, name))
+
+    def _value_immutable(self, edition: Edition) -> tuple[str, ...]:
+        return tuple(edition.urls.of(name) for name in immutable(self.assets))
+
+    def _value_share_card(self, edition: Edition, title: str, kind: str) -> cards.Card:
+        """The card of a page, by its own-language title and kind; the build draws the cards its pages
+        noted (`share_cards`) after rendering."""
+        kicker = edition.strings(f"card.kind.{kind if kind in CARD_KINDS else 'page'}")
+        # plain text: a template hands Markup (a block's output), a recorded key read back holds str
+        return cards.Card(str(title), kicker, edition.site.config.title, self.palette)
+
+    def _value_image(self, edition: Edition, named_in: str, top: bool, *args) -> str:
+        return self.resolver(edition, (), named_in, top).image(*args)
+
+    def _value_lead_photo(self, edition: Edition, slug: str) -> Markup | None:
+        """A mission's `image:` block, at the top of its page."""
+        block = edition.site.mission(slug).data.image
+        if block is None:
+            return None
+        original = self.site.mission(slug)  # a translation's block is its original's, with the same file
+        photo = self.gallery.for_file(original.doc.doc.path)[block.file]
+        return figures.figure(photo, edition.urls.of, block.alt, block.caption, eager=True, kind="photo lead-photo")
+
+    def _value_gallery(self, edition: Edition) -> Gallery:
+        return self.gallery
+
+    def _value_feed(self, edition: Edition, output: str) -> Feed:
+        """One series' feed in one language: its entries' full content, every URL absolute."""
+        series = next(s for s in SERIES if s.output == output)
+        site, t, urls = edition.site, edition.strings, edition.urls
+        title = site.config.title
+        if series.label:
+            title = t(f"feed.title.{series.label}", site=title)
+        candidates = self._candidates(edition.language)
+        chosen = select([entry for entry, _ in candidates.values()], series)
+        entries = tuple(self._content(edition, entry, candidates[entry.url][1]) for entry in chosen)
+        home = urls.canonical(site.prefix + output.removesuffix("feed.xml"))
+        url = urls.canonical(site.prefix + output)
+        return Feed(series, title, url, home, edition.language, entries, self.updated)
+
+    def _candidates(self, language: str) -> dict[str, tuple[Entry, TextNode | MissionNode]]:
         """Every chapter and mission as a feed entry without its HTML (rendered only for the entries chosen)."""
-        found = {}
-        for c in self.site.chapters:
-            url = self.urls.canonical(c.url)
+        edition = self._editions[language]
+        site, urls, found = edition.site, edition.urls, {}
+        for c in site.chapters:
+            url = urls.canonical(site.prefix + c.url)
             found[url] = (Entry("chapter", c.title, url, c.doc.meta.summary, "", c.dates), c)
-        for m in self.site.missions:
-            url = self.urls.canonical(m.url)
+        for m in site.missions:
+            url = urls.canonical(site.prefix + m.url)
             found[url] = (Entry("mission", m.data.name, url, m.data.summary, "", m.dates), m)
         return found
 
-    def _content(self, entry: Entry, node: TextNode | MissionNode) -> Entry:
-        """The entry with its page's full content, every URL absolute."""
+    def _content(self, edition: Edition, entry: Entry, node: TextNode | MissionNode) -> Entry:
+        """The entry with its page's full content, every URL absolute. The feed is noted whole, so what its
+        bodies resolve goes to a throwaway log."""
+        log = Log(Digests())
         if isinstance(node, MissionNode):
-            body = absolutise(str(self.markdown(node.description, node.citations, node.doc.doc.path, False)), entry.url)
-            html = f"<p>{escape(node.data.summary)}</p>\n{body}"
+            body = self.markdown(edition, node.description, node.citations, log, node.doc.doc.path, False)
+            html = f"<p>{escape(node.data.summary)}</p>\n{absolutise(str(body), entry.url)}"
         else:
-            html = absolutise(str(self.markdown(node.body, node.citations, node.doc.file.path, True)), entry.url)
+            body = self.markdown(edition, node.body, node.citations, log, node.doc.file.path, True)
+            html = absolutise(str(body), entry.url)
         return replace(entry, html=html)
 
-    def feed_context(self, series: Series) -> dict:
-        title = self.site.config.title + (f": {series.label}" if series.label else "")
-        home = self.urls.absolute(series.output.removesuffix("feed.xml"))
-        candidates = self._candidates
-        chosen = select([entry for entry, _ in candidates.values()], series)
-        entries = tuple(self._content(entry, candidates[entry.url][1]) for entry in chosen)
-        feed = Feed(series, title, self.urls.absolute(series.output), home, self.language, entries, self.updated)
-        return {"feed": feed}
+    def _value_lastmod(self, edition: Edition) -> dict[str, str]:
+        """Each page's last change for the sitemap, by output: its own date, or the newest of the pages it
+        lists, or the site's."""
+        found = {}
+        for edition in self.editions:
+            site = edition.site
+            nodes = {n.url + "index.html": n.dates for n in site.chapters + site.pages + site.missions}
+            out = {name: dates.updated_iso for name, dates in nodes.items() if dates}
+            lists = {
+                "chapters/index.html": newest(c.dates for c in site.chapters),
+                "missions/index.html": newest(m.dates for m in site.missions),
+                "timeline/index.html": newest(m.dates for m in site.missions),
+            }
+            out.update({name: stamp(moment) for name, moment in lists.items() if moment})
+            for name in site.pages_here:
+                if name.endswith("index.html") and name not in nodes and name not in out and site.updated:
+                    out[name] = stamp(site.updated)
+            found |= {site.prefix + name: moment for name, moment in sorted(out.items())}
+        return found
 
-    @cached_property
-    def _chapter_numbers(self) -> dict[str, int]:
-        return {c.url: i for i, c in enumerate(self.site.chapters, 1)}
+    def _strings_source(self, language: str) -> str:
+        folder = self.templates if (self.templates / FOLDER).is_dir() else BUILT_IN
+        path = folder / FOLDER / f"{language}.yaml"
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
 
-    def chapter_context(self, node: TextNode) -> dict:
-        # `site.chapters.index(node)` in the template compared whole nodes: quadratic in the chapter count
-        return {**self.text_context(node), "chapter_number": self._chapter_numbers[node.url]}
+    def answer(self, key: tuple):
+        """The value a page of this build would see for a key noted in an earlier build (LookupError: gone)."""
+        kind = key[0]
+        if kind == "template":
+            if key[1].startswith(FOLDER + "/"):
+                return self._strings_source(key[1].split("/", 1)[1].removesuffix(".yaml"))
+            try:
+                return self.env.loader.get_source(self.env, key[1])[0]
+            except jinja2.TemplateNotFound:
+                raise LookupError(key) from None
+        edition = self._editions[key[1]]
+        if kind == "page":
+            return getattr(self, f"_value_{key[2]}")(edition, *key[3])
+        if kind == "resolve":
+            return getattr(self.resolver(edition), key[2])(*key[3])
+        site, how, name = edition.site, key[2], key[3]
+        if how == "order":
+            return order_of(getattr(site, name))
+        if how == "call":
+            return getattr(site, name)(*key[4])
+        return getattr(site, name)
 
-    @cached_property
-    def _mission_positions(self) -> dict[str, int]:
-        return {m.slug: i for i, m in enumerate(self.site.missions)}
+    def share_cards(self, reads: Mapping[str, Reads]) -> tuple[cards.Card, ...]:
+        """The share cards the pages show, by name: every card a page noted (rendered now or reused)."""
+        shown = {}
+        for page_reads in reads.values():
+            for key in page_reads:
+                if key[0] == "page" and key[2] == "share_card":
+                    card = self.answer(key)
+                    shown[card.name] = card
+        return tuple(shown[name] for name in sorted(shown))
 
-    @cached_property
-    def _windows(self) -> dict[int, Window]:
-        return {w.index: w for w in self.site.windows}
+    def render(self, outputs: Iterable[str] | None = None) -> dict[str, bytes]:
+        """Render the named outputs (all of them by default); what each read is left in `self.reads`."""
+        jobs = self.jobs()
+        pages = {}
+        for output in sorted(jobs if outputs is None else outputs):
+            log = Log(self.digests)
+            result = self.page(output, jobs[output], log)
+            if result:
+                pages[result[0]] = result[1]
+                self.reads[output] = log.reads
+        return pages
 
-    def mission_context(self, mission: MissionNode) -> dict:
-        order = self.site.missions
-        index = self._mission_positions[mission.slug]  # tuple.index would make the site quadratic
-        output = mission.url + "index.html"
-        data = structured.mission_page(self.site.config, mission, self.urls.canonical(output), self.language)
-        path = mission.doc.doc.path
+    def seo(self, edition: Edition, page: str, view: SiteView, title: str | None, *nodes: dict) -> dict:
+        """What every page's head and breadcrumb need: the trail and the JSON-LD."""
+        trail = self.trail(edition, page, view, title)
+        return {"trail": trail, "structured_data": structured.document(*nodes, structured.breadcrumbs(trail))}
+
+    def trail(self, edition: Edition, page: str, view: SiteView, title: str | None) -> tuple[Crumb, ...]:
+        """Home, then the section (Chapters, Missions, ...), then the page itself, in the page's language."""
+        urls, t = edition.urls, edition.strings
+        home = Crumb(view.config.title, urls.absolute(), urls.path())
+        if page == "index.html":
+            return (home,)
+        if page == "404.html":
+            return (home, Crumb(t("notfound.title"), None, None))
+        crumbs = [home]
+        section = page.split("/", 1)[0] + "/"
+        if section in SECTIONS and page != section + "index.html":
+            crumbs.append(Crumb(t(SECTIONS[section]), urls.absolute(section), urls.path(section)))
+        name = title or t(SECTIONS.get(section) or OTHER_TITLES[section])
+        output = edition.site.prefix + page
+        crumbs.append(Crumb(name, urls.canonical(output), urls.of(output)))
+        return tuple(crumbs)
+
+    def fixed_context(self, edition: Edition, page: str, view: SiteView, log: Log) -> dict:
+        if page == "sitemap.xml":
+            return {
+                "sitemap": self._provide(edition, log, "sitemap"),
+                "lastmod": self._provide(edition, log, "lastmod"),
+            }
+        if page == "_headers":
+            return {"immutable": self._provide(edition, log, "immutable")}
+        if page in TEMPLATES:  # a feed
+            return {"feed": self._provide(edition, log, "feed", page)}
+        if page == "robots.txt":
+            return {}
+        context = {"page_dates": None}
+        if page == "credits/index.html":
+            context["gallery"] = self._provide(edition, log, "gallery")
+        if page == "index.html":
+            search = edition.urls.absolute("search/") if "search/index.html" in view.pages_here else None
+            site_node = structured.website(view.config, search, edition.language)
+            return {**context, **self.seo(edition, page, view, None, site_node)}
+        return {**context, **self.seo(edition, page, view, None)}
+
+    def text_context(self, edition: Edition, page: str, view: SiteView, log: Log) -> dict:
+        node = view.node(page.removesuffix("index.html"))
+        url = edition.urls.canonical(edition.site.prefix + page)
+        data = structured.text_page(view.config, node, url, edition.language)
         return {
-            **self.seo(output, mission.data.name, mission.dates, *data),
-            "node": mission,
-            "body": self.markdown(mission.description, mission.citations, path, top=False),
-            "lead_photo": self._lead_photo(mission),
-            "window": self._windows[mission.window],
-            "before": order[index - 1] if index else None,
-            "after": order[index + 1] if index + 1 < len(order) else None,
+            "node": node,
+            "body": self.markdown(edition, node.body, node.citations, log, node.doc.file.path, top=True),
+            "page_dates": node.dates,
+            **self.seo(edition, page, view, node.title, data),
         }
 
-    def _lead_photo(self, mission: MissionNode) -> Markup | None:
-        """A mission's `image:` block, at the top of its page."""
-        block = mission.data.image
-        if block is None:
-            return None
-        photo = self.gallery.for_file(mission.doc.doc.path)[block.file]
-        return figures.figure(photo, self.urls.path, block.alt, block.caption, eager=True, kind="photo lead-photo")
+    def chapter_context(self, edition: Edition, page: str, view: SiteView, log: Log) -> dict:
+        number = view.chapter_number(page.removesuffix("index.html"))
+        return {**self.text_context(edition, page, view, log), "chapter_number": number}
+
+    def mission_context(self, edition: Edition, page: str, view: SiteView, log: Log, slug: str = "") -> dict:
+        mission = view.mission(slug)
+        before, after = view.neighbours(slug)
+        url = edition.urls.canonical(edition.site.prefix + page)
+        data = structured.mission_page(view.config, mission, url, edition.language)
+        return {
+            **self.seo(edition, page, view, mission.data.name, *data),
+            "node": mission,
+            "body": self.markdown(edition, mission.description, mission.citations, log, mission.doc.doc.path),
+            "page_dates": mission.dates,
+            "lead_photo": self._provide(edition, log, "lead_photo", slug),
+            "window": view.window(mission.window),
+            "before": before,
+            "after": after,
+        }
+
+
+Rendered = tuple[dict[str, bytes], list[ContentError], dict[str, Reads]]
+
+
+def make_renderer(
+    site: Site,
+    md: MarkdownIt,
+    templates: Path,
+    compiled: Path | None = None,
+    downloads: Mapping[str, Download] | None = None,
+    assets: Mapping[str, str] | None = None,
+    gallery: Gallery | None = None,
+    palette: cards.Palette = cards.DEFAULT_PALETTE,
+) -> tuple[Renderer | None, list[ContentError]]:
+    """The renderer, every template compiled once; None with every template and interface-words problem."""
+    env = make_environment(templates, compiled)
+    errors = compile_templates(env, templates)
+    if errors:
+        return None, errors
+    renderer = Renderer(site, md, templates, env, downloads=downloads, assets=assets, gallery=gallery, palette=palette)
+    return (None, renderer.errors) if renderer.errors else (renderer, [])
+
+
+def render_pages(renderer: Renderer, outputs: Iterable[str], workers: int = 1) -> Rendered:
+    """The named pages in output order, with what each read; `workers` processes share them (0: every core
+    if there are enough)."""
+    outputs = sorted(outputs)
+    task = partial(_render_slice, renderer)
+    pages: dict[str, bytes] = {}
+    errors: list[ContentError] = []
+    reads: dict[str, Reads] = {}
+    for part, part_errors, part_reads in map_slices(task, outputs, workers_for(len(outputs), workers)):
+        pages.update(part)
+        errors += part_errors
+        reads.update(part_reads)
+    return pages, errors, reads
 
 
 def render_site(
@@ -455,28 +715,16 @@ def render_site(
     workers: int = 1,
     assets: Mapping[str, str] | None = None,
     gallery: Gallery | None = None,
-    palette: cards.Palette = cards.DEFAULT_PALETTE,
 ) -> tuple[dict[str, bytes], list[ContentError], tuple[cards.Card, ...]]:
-    """Every page, in output order, and the share cards they show; `workers` processes share the pages
-    (0: every core if the site is big)."""
-    env = make_environment(templates)
-    errors = compile_templates(env, templates)
-    if errors:
+    """Every page, in output order, and the share cards they show."""
+    renderer, errors = make_renderer(site, md, templates, assets=assets, gallery=gallery)
+    if renderer is None:
         return {}, errors, ()
-    renderer = Renderer(site, md, templates, env, assets, gallery, palette)
-    outputs = sorted(renderer.jobs())
-    task = partial(_render_slice, renderer)
-    pages: dict[str, bytes] = {}
-    shown: dict[str, cards.Card] = {}
-    for part, part_errors, part_cards in map_slices(task, outputs, workers_for(len(outputs), workers)):
-        pages.update(part)
-        errors += part_errors
-        shown.update((card.name, card) for card in part_cards)
-    return pages, errors, tuple(shown[name] for name in sorted(shown))
+    pages, errors, reads = render_pages(renderer, renderer.jobs(), workers)
+    return pages, errors, renderer.share_cards(reads)
 
 
-def _render_slice(renderer: Renderer, outputs: Sequence[str]) -> tuple[dict[str, bytes], list[ContentError], tuple]:
-    """One worker's share: a forked worker inherits `renderer` and the site, and sends back only bytes
-    (and the few share cards its pages show)."""
+def _render_slice(renderer: Renderer, outputs: Sequence[str]) -> Rendered:
+    """One worker's share: a forked worker inherits `renderer` and the site, and sends back only bytes."""
     pages = renderer.render(outputs)
-    return pages, renderer.errors, tuple(renderer.cards.values())
+    return pages, renderer.errors, renderer.reads

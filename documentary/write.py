@@ -46,19 +46,22 @@ def write_site(
     finish: Callable[[Path], None] | None = None,
     published: Mapping[str, str] | None = None,
     files: Mapping[str, Path] | None = None,
+    reused: tuple[str, ...] = (),
 ) -> None:
     """Write everything into a new sibling folder, run `finish` on it, then swap it in.
 
     `published` maps a static file's name to the name it is written under (fingerprinted CSS and JS).
     `files` are finished binary outputs that already exist on disk (encoded images in the cache), by
     output name: linked or copied, never read into memory.
-    """
+    `reused` pages are hard-linked (or copied) from the current output into the new folder, never changed
+    in place: the old output stays whole until the swap, and its files' bytes are what the new one needs."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         fill(new, pages, static_dir, static_files, published)
         place(new, files or {})
+        link(out, new, reused)
         if finish:
             finish(new)
         _swap(new, out)
@@ -95,6 +98,16 @@ def place(folder: Path, files: Mapping[str, Path]) -> None:
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)
+
+
+def link(old: Path, new: Path, names: tuple[str, ...]) -> None:
+    for name in names:
+        target = new / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old / name, target)
+        except OSError:  # another file system, or links not allowed: a copy is as good, only slower
+            shutil.copyfile(old / name, target)
 
 
 def _swap(new: Path, out: Path) -> None:

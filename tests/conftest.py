@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -71,6 +73,24 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
+
+
+def run_in_process(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """`run_cli` without starting an interpreter: `cli.main` in this process, in `cwd`, output captured.
+
+    For tests of what the build reports; those about the command itself (exit codes from build.py,
+    start-up, signals) keep `run_cli`.
+    """
+    from documentary import cli
+
+    out, err, before = io.StringIO(), io.StringIO(), Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(list(args))
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(["build.py", *args], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -46,8 +48,8 @@ def test_a_corrupt_cache_entry_is_ignored_and_the_site_is_the_same(synthetic, tm
         data[offset] ^= 0x5A
     pack.write_bytes(bytes(data))
     parses = []
-    parse = bodies.parse
-    monkeypatch.setattr(bodies, "parse", lambda md, *args: parses.append(args[0]) or parse(md, *args))
+    parse = bodies.compile_doc  # both parsers, the Rust one and markdown-it-py, are behind it
+    monkeypatch.setattr(bodies, "compile_doc", lambda md, job: parses.append(job.text) or parse(md, job))
     build(options(synthetic), out, [])
     assert 0 < len(parses) < 33  # the damaged entries were parsed again, the intact ones were not
     assert tree(out) == expected
@@ -83,3 +85,78 @@ def test_two_workers_build_the_same_site_as_one(site, synthetic, tmp_path):
     one = clean_build(content, tmp_path / "one", workers=1)
     two = clean_build(content, tmp_path / "two", workers=2)
     assert one == two
+
+
+# --- warm builds: the page record beside the output ---------------------------------------------------
+
+
+def edit_chapter(content: Path) -> Path:
+    chapter = sorted((content / "chapters").glob("*.md"))[3]
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA new closing paragraph.\n", encoding="utf-8")
+    return chapter
+
+
+def test_a_warm_build_renders_only_the_pages_an_edit_changes_and_equals_a_clean_build(synthetic, tmp_path):
+    out = tmp_path / "site"
+    first = build(options(synthetic), out, [])
+    assert first.reused == ()  # no record yet
+    again = build(options(synthetic), out, [])
+    assert again.pages == {} and len(again.reused) == len(first.pages)  # nothing changed: all linked
+    chapter = edit_chapter(synthetic)
+    warm = build(options(synthetic), out, [])
+    slug = chapter.stem.split("-", 1)[1]
+    assert f"chapters/{slug}/index.html" in warm.pages
+    assert 0 < len(warm.pages) < len(first.pages) / 3  # the chapter, its neighbours, the lists that show it
+    assert tree(out) == clean_build(synthetic, tmp_path / "clean")
+
+
+def test_a_template_edit_renders_the_pages_that_load_it(synthetic, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    out = tmp_path / "site"
+    build(options(synthetic, templates=templates), out, [])
+    page = templates / "mission.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}<!-- -->"))
+    warm = build(options(synthetic, templates=templates), out, [])
+    missions = {name for name in first_pages(out) if name.startswith("missions/") and name != "missions/index.html"}
+    assert set(warm.pages) == missions  # every mission page, and nothing else
+    assert tree(out) == clean_build(synthetic, tmp_path / "clean", templates=templates)
+
+
+def first_pages(out: Path) -> set[str]:
+    return set(tree(out))
+
+
+def record_file(out: Path) -> Path:
+    return cache_dir(out) / "pages.json"
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong shape", "foreign", "stale", "edited output"])
+def test_a_corrupt_stale_or_foreign_record_is_never_trusted(damage, synthetic, tmp_path):
+    out = tmp_path / "site"
+    build(options(synthetic), out, [])
+    old_record = record_file(out).read_bytes()
+    edit_chapter(synthetic)
+    build(options(synthetic), out, [])
+    record = record_file(out)
+    data = json.loads(record.read_bytes())
+    victim = next(
+        name for name in sorted(data["pages"]) if name.startswith("chapters/") and name != "chapters/index.html"
+    )
+    if damage == "garbage":
+        record.write_bytes(b"\x00not json at all")
+    elif damage == "truncated":
+        record.write_bytes(record.read_bytes()[: len(record.read_bytes()) // 2])
+    elif damage == "wrong shape":
+        data["pages"][victim] = {"sha": 1}
+        record.write_text(json.dumps(data))
+    elif damage == "foreign":  # the record of another output folder, whose pages say "nothing changed"
+        data["out"] = str(tmp_path / "elsewhere")
+        record.write_text(json.dumps(data))
+    elif damage == "stale":  # the record of the build before the edit, beside the output after it
+        record.write_bytes(old_record)
+    else:  # someone edited a published page in place: its bytes no longer match the record
+        (out / victim).write_text("<p>edited by hand</p>")
+    edit_chapter(synthetic)
+    build(options(synthetic), out, [])
+    assert tree(out) == clean_build(synthetic, tmp_path / "clean")

@@ -79,12 +79,14 @@ def test_the_whole_output_folder_is_valid_html(tmp_path):
 
 
 @pytest.mark.slow
-def test_pages_with_pictures_and_share_cards_are_valid_html(site_copy, tmp_path):
-    """The fixture site has what the documentary does not yet: figures, inline pictures, a mission image."""
-    out = tmp_path / "pictures"
+def test_both_editions_of_the_fixture_site_with_pictures_and_share_cards_are_valid_html(site_copy, tmp_path):
+    """The fixture site has what the documentary does not yet: figures, inline pictures, a mission image;
+    and a second edition (Russian) with its own prefix, hreflang alternates and language switcher."""
+    out = tmp_path / "fixture"
     result = run_cli(["build", "--out", str(out), "--no-search", "-q"], cwd=site_copy)
     assert result.returncode == 0, result.stderr
     assert "<picture>" in (out / "chapters/beginnings/index.html").read_text()
+    assert (out / "ru" / "index.html").is_file()
     messages = vnu_messages(out)
     unexplained = [f"{m['url']}:{m.get('lastLine', 0)}: {m['message']}" for m in messages if not known_gap(m)]
     assert unexplained == []

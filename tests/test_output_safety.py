@@ -157,8 +157,10 @@ DENIED = PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 )
 def test_a_write_fault_leaves_the_previous_site(where, exc, message, site, monkeypatch, capsys):
     before = snapshot(site / "out")
-    if where == "page":  # the fifth page fails to write: a half-written new folder exists
+    if where == "page":  # the fifth page fails to write (or, unchanged, to be linked): a half-written new folder
         monkeypatch.setattr(Path, "write_bytes", fail_after(4, exc)(Path.write_bytes))
+        monkeypatch.setattr(write.os, "link", fail_after(4, exc)(os.link))
+        monkeypatch.setattr(write.shutil, "copyfile", fail_after(4, exc)(shutil.copyfile))
     elif where == "static":
         monkeypatch.setattr(shutil, "copyfile", fail_after(1, exc)(shutil.copyfile))
     elif where == "folder":  # the fresh sibling folder can't even be made
@@ -191,6 +193,7 @@ def test_a_search_index_failure_leaves_the_previous_site(site, monkeypatch, caps
 def test_an_interrupt_while_writing_leaves_the_previous_site(site, monkeypatch, capsys):
     before = snapshot(site / "out")
     monkeypatch.setattr(Path, "write_bytes", fail_after(3, KeyboardInterrupt())(Path.write_bytes))
+    monkeypatch.setattr(write.os, "link", fail_after(3, KeyboardInterrupt())(os.link))  # unchanged pages
     assert build("--out", "out") == 130
     monkeypatch.undo()
     assert "Traceback" not in capsys.readouterr().err

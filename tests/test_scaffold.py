@@ -8,6 +8,13 @@ from pathlib import Path
 import pytest
 
 from documentary.scaffold import slugify
+from tests.conftest import run_in_process
+
+
+@pytest.fixture
+def cli():
+    """In this process: these tests are about the files `new` writes and what `check` says of them."""
+    return run_in_process
 
 
 def test_new_chapter_takes_the_next_number_and_validates(cli, site_copy: Path):
@@ -56,6 +63,13 @@ def test_a_filled_in_mission_passes_the_strict_check(cli, site_copy: Path):
     path.write_text("\n".join(filled) + "\n", encoding="utf-8")
     chapter = site_copy / "content/chapters/03-afterwards.md"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nAnd [[mars-8]].\n", encoding="utf-8")
+    # the fixture has a Russian edition: the new mission and the changed chapter are translated, then stamped
+    russian = site_copy / "content/ru/chapters/03-afterwards.md"
+    russian.write_text(russian.read_text(encoding="utf-8") + "\nИ [[mars-8]].\n", encoding="utf-8")
+    (site_copy / "content/ru/missions/mars-8.yaml").write_text(
+        "name: Марс-8\nsummary: Одна.\ndescription: Подробнее.\n", encoding="utf-8"
+    )
+    assert cli(["translations", "--stamp-all"], site_copy).returncode == 0
     result = cli(["check", "--strict"], site_copy)
     assert result.returncode == 0, result.stderr
 
@@ -106,4 +120,5 @@ def test_a_todo_anywhere_in_content_is_a_warning_at_its_line(cli, site_copy: Pat
     assert f"content/pages/about.md:{line}:13: warning: TODO placeholder" in result.stderr
     assert cli(["check", "--strict"], site_copy).returncode == 1
     page.write_text(page.read_text(encoding="utf-8").replace("TODO", "TODOS"), encoding="utf-8")
+    assert cli(["translations", "--stamp", "content/ru/pages/about.md"], site_copy).returncode == 0
     assert cli(["check", "--strict"], site_copy).returncode == 0  # a whole word only, in capitals

@@ -21,10 +21,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from documentary.devhttp import Response, inject, locate
-from documentary.errors import error
-from documentary.incremental import Snapshot, analyse, apply, read_templates, rebuild
+from documentary.errors import BuildFailed, error
+from documentary.incremental import Snapshot, apply, read_templates, rebuild
 from documentary.pipeline import Options, build
-from documentary.render import make_environment
 from tests.conftest import ROOT
 
 WAIT = 30  # seconds: the bound on every wait for the server
@@ -42,7 +41,8 @@ def project(site_copy: Path) -> Path:
 
 
 def options_for(root: Path) -> Options:
-    return Options(root / "content", root / "templates", root / "static", search=False)
+    # the dev server builds no ebook (and its pages show no link to one): compare with a build without them
+    return Options(root / "content", root / "templates", root / "static", search=False, ebook=False)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -144,12 +144,29 @@ def _remove_delta(content: Path) -> set[Path]:
     )
 
 
+def more_edits(root: Path):
+    """Translations, the interface's words, a new chapter, and a broken file (a failed build) then fixed."""
+    c, t = root / "content", root / "templates"
+    yield "translation", lambda: edit(c / "ru/chapters/02-the-pair.md", "Прибытие", "Прилёт")
+    yield "ui strings", lambda: edit(t / "i18n/en.yaml", "nav.search: Search", "nav.search: Find")
+    yield (
+        "chapter added",
+        lambda: write(c / "chapters/09-coda.md", "---\ntitle: Coda\nsummary: The end.\n---\nIt ended.\n"),
+    )
+    yield "chapter removed", lambda: ((c / "chapters/09-coda.md").unlink(), {c / "chapters/09-coda.md"})[1]
+
+
 def test_incremental_output_equals_a_clean_build_after_every_edit(project: Path, tmp_path: Path):
     live = Live(project, tmp_path / "live")
     assert tree(live.out) == clean_build(project, tmp_path / "clean")
-    for name, change in edits(project):
+    for name, change in [*edits(project), *more_edits(project)]:
         live.step(change())
         assert tree(live.out) == clean_build(project, tmp_path / "clean"), f"after the edit: {name}"
+    chapter = project / "content/chapters/01-beginnings.md"
+    with pytest.raises(BuildFailed):  # a broken file: the served folder keeps the last good build
+        live.step(edit(chapter, "The very first attempt", "The very first [[no-such-mission]] attempt"))
+    live.step(edit(chapter, "[[no-such-mission]] ", ""))
+    assert tree(live.out) == clean_build(project, tmp_path / "clean"), "after a broken file was fixed"
 
 
 def test_a_mission_edit_renders_its_page_its_neighbours_and_the_pages_that_print_what_changed(
@@ -202,7 +219,44 @@ def test_a_template_edit_renders_the_pages_that_use_it(project: Path, tmp_path: 
     live = Live(project, tmp_path / "live")
     update = live.step(edit(project / "templates/mission.html", "{% block content %}", "{% block content %}<!-- -->"))
     missions = {f"missions/{slug}/index.html" for slug in ("alpha-1", "beta-2", "gamma-3", "delta-4")}
-    assert set(update.pages) == missions
+    assert set(update.pages) == missions | {"ru/" + name for name in missions}  # the fixture's Russian edition too
+
+
+CHAPTERS = {f"chapters/{slug}/index.html" for slug in ("beginnings", "the-pair", "afterwards")}
+
+
+def test_a_value_a_template_starts_to_read_is_followed(project: Path, tmp_path: Path):
+    """No list of inputs is kept by hand: a template that starts reading a mission's summary is re-rendered
+    when that summary changes, and equals a clean build."""
+    live = Live(project, tmp_path / "live")
+    summary = "{{ site.mission('alpha-1').data.summary }}"
+    live.step(edit(project / "templates/chapter.html", "{% block content %}", "{% block content %}" + summary))
+    mission = project / "content/missions/alpha-1.yaml"
+    rendered = set(live.step(edit(mission, "The orbiter worked;", "The orbiter did its work;")).pages)
+    assert rendered >= CHAPTERS
+    assert "The orbiter did its work;" in (live.out / "chapters/the-pair/index.html").read_text()
+    assert tree(live.out) == clean_build(project, tmp_path / "clean")
+    untouched = set(live.step(edit(project / "content/missions/delta-4.yaml", "Stranded", "Left")).pages)
+    assert not untouched & CHAPTERS  # delta-4's summary is read by no chapter
+
+
+def test_a_value_a_context_builder_starts_to_give_is_followed(project: Path, tmp_path: Path, monkeypatch):
+    """The same for a new context value: the page depends on what the builder read to make it."""
+    from documentary.render import Renderer
+
+    original = Renderer.chapter_context
+
+    def with_latest(self, edition, page, view, log):
+        return {**original(self, edition, page, view, log), "latest": view.missions[-1].data.name}
+
+    monkeypatch.setattr(Renderer, "chapter_context", with_latest)
+    edit(project / "templates/chapter.html", "{% block content %}", "{% block content %}<p>{{ latest }}</p>")
+    live = Live(project, tmp_path / "live")
+    last = project / "content/missions/delta-4.yaml"  # the latest launch of the fixture
+    rendered = set(live.step(edit(last, "name: Delta 4", "name: Delta Four")).pages)
+    assert rendered >= CHAPTERS
+    assert "<p>Delta Four</p>" in (live.out / "chapters/beginnings/index.html").read_text()
+    assert tree(live.out) == clean_build(project, tmp_path / "clean")
 
 
 def test_a_failed_rebuild_keeps_the_changes_it_saw_for_the_next_one(project: Path, tmp_path: Path):
@@ -213,40 +267,6 @@ def test_a_failed_rebuild_keeps_the_changes_it_saw_for_the_next_one(project: Pat
         live.step(broken)
     live.step(edit(project / "templates/chapter.html", "{{ nope(", ""))  # only a template in this batch
     assert "The earliest attempt" in (live.out / "chapters/beginnings/index.html").read_text()
-
-
-def reads(sources: dict[str, str], tmp_path: Path, name: str = "t.html"):
-    return analyse(make_environment(tmp_path), sources).reads[name]
-
-
-def test_template_analysis_finds_the_site_fields_each_template_reads(tmp_path: Path):
-    assert reads({"t.html": "{{ site.chapters[0].title }} {{ site.mission('x').url }}"}, tmp_path) == {
-        "chapters",
-        "missions",
-        "config",  # every page's URLs come from the site's base URL
-    }
-    order = "{{ site.chapters.index(node) }} of {{ site.chapters | length }}"
-    assert reads({"t.html": order}, tmp_path) == {"chapters#order", "config"}
-    assert reads({"t.html": order + "{{ site.chapters | last }}"}, tmp_path) == {"chapters#order", "chapters", "config"}
-    assert reads({"t.html": "{{ charts.window_chart(site) }}"}, tmp_path) is None  # passed whole: all of it
-    assert reads({"t.html": "{{ site.no_such_field }}"}, tmp_path) is None
-    assert reads({"t.html": "{{ node.title }} {{ 'launch site' }} {{ m.site }}"}, tmp_path) == {"config"}
-
-
-def test_template_analysis_follows_extends_includes_and_imported_macros(tmp_path: Path):
-    sources = {
-        "t.html": "{% extends 'base.html' %}{% from 'm.html' import one %}{% block b %}{{ one() }}{% endblock %}",
-        "base.html": "{% block b %}{% endblock %}{% include 'footer.html' %}",
-        "footer.html": "{{ site.pages }}",
-        "m.html": "{% macro one() %}{{ site.sources }}{% endmacro %}{% macro two() %}{{ site }}{% endmacro %}",
-        "all.html": "{% import 'm.html' as m %}{{ m.one() }}",
-        "any.html": "{% include name %}",
-    }
-    templates = analyse(make_environment(tmp_path), sources)
-    assert templates.reads["t.html"] == {"pages", "sources", "config"}  # not macro two's whole site
-    assert templates.uses["t.html"] == {"t.html", "base.html", "footer.html", "m.html"}
-    assert templates.reads["all.html"] is None  # `import ... as m` may call any macro
-    assert templates.reads["any.html"] is None and templates.uses["any.html"] == set(sources)
 
 
 def test_read_templates_lists_every_template(tmp_path: Path):
@@ -579,7 +599,7 @@ def test_served_output_equals_a_clean_build_after_edits(server: Server, project:
         server.reloads.after(mark)
     clean = tmp_path / "clean"
     options = ["--content", str(project / "content"), *folders(project)]
-    options += ["--base-url", server.url, "--no-search", "--out", str(clean)]
+    options += ["--base-url", server.url, "--no-search", "--no-epub", "--out", str(clean)]
     result = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "build", *options],
         cwd=project,
@@ -623,3 +643,19 @@ def test_the_browser_reloads_by_itself_and_shows_errors_under_the_csp(project: P
         server.close()
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert not problems, problems
+
+
+def test_editing_a_translation_renders_that_language_only_and_ui_strings_the_pages_that_show_them(
+    project: Path, tmp_path: Path
+):
+    live = Live(project, tmp_path / "live")
+    update = live.step(edit(project / "content/ru/chapters/02-the-pair.md", "Прибытие", "Прилёт"))
+    assert "ru/chapters/the-pair/index.html" in update.pages
+    assert not [name for name in update.pages if not name.startswith("ru/")]
+    assert "Прилёт" in (live.out / "ru/chapters/the-pair/index.html").read_text()
+    update = live.step(edit(project / "templates/i18n/ru.yaml", "nav.search: Поиск", "nav.search: Искать"))
+    assert "ru/index.html" in update.pages and "index.html" not in update.pages  # no English page shows it
+    assert ">Искать</a>" in (live.out / "ru/timeline/index.html").read_text()
+    assert tree(live.out) == clean_build(project, tmp_path / "clean")
+    update = live.step(edit(project / "templates/i18n/ru.yaml", "nav.search: Искать", "nav.search: Поиск"))
+    assert tree(live.out) == clean_build(project, tmp_path / "clean")

@@ -6,6 +6,16 @@ const program = document.getElementById("search-program");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const MAX_RESULTS = 20;
+const messages = form ? JSON.parse(form.dataset.messages || "{}") : {};
+const lang = document.documentElement.lang || "en";
+
+// A message in the page's language: {name} filled in, and for a count the plural form of the language.
+function say(key, values = {}, n = null) {
+  let text = messages[key] || "";
+  if (typeof text === "object") text = text[new Intl.PluralRules(lang).select(n)] || text.other;
+  const all = n === null ? values : { n: new Intl.NumberFormat(lang).format(n), ...values };
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in all ? all[name] : whole));
+}
 
 let pagefind = null;
 let latest = 0;
@@ -39,11 +49,11 @@ function resultItem(data) {
 }
 
 function describe(count, query, programName) {
-  const scope = programName ? ` among missions of ${programName}` : "";
-  const what = query ? ` for “${query}”` : "";
-  if (!count) return `No results${what}${scope}.`;
-  const shown = count > MAX_RESULTS ? ` Showing the first ${MAX_RESULTS}.` : "";
-  return `${count} result${count === 1 ? "" : "s"}${what}${scope}.${shown}`;
+  const scope = programName ? say("scope", { program: programName }) : "";
+  const what = query ? say("what", { query }) : "";
+  if (!count) return say("none", { what, scope });
+  const shown = count > MAX_RESULTS ? say("first", { max: String(MAX_RESULTS) }) : "";
+  return say("results", { what, scope }, count) + shown;
 }
 
 function remember(query, programName) {
@@ -65,7 +75,7 @@ async function run() {
     status.textContent = "";
     return;
   }
-  status.textContent = "Searching…";
+  status.textContent = say("searching");
   const engine = await load();
   const filters = programName ? { program: programName } : {};
   const search = await engine.search(query || null, { filters });
@@ -94,7 +104,7 @@ async function runSafely() {
   try {
     await run();
   } catch (error) {
-    status.textContent = "Search is not available: the search index could not be loaded.";
+    status.textContent = say("unavailable");
     console.warn(error);
   }
 }

@@ -34,6 +34,16 @@
     button.hidden = false;
   }
 
+  // A message in the page's language (from its data-messages): {name} filled in, the plural form for n
+  // chosen by the browser's CLDR rules for <html lang>.
+  function message(messages, key, n, values) {
+    var text = messages[key] || "";
+    var lang = root.getAttribute("lang") || "en";
+    if (typeof text === "object") text = text[new Intl.PluralRules(lang).select(n)] || text.other;
+    var all = Object.assign({ n: new Intl.NumberFormat(lang).format(n) }, values || {});
+    return text.replace(/\{(\w+)\}/g, function (whole, name) { return name in all ? all[name] : whole; });
+  }
+
   // Timeline: hide the entries whose program or outcome is unticked, and the windows left empty.
   function setUpTimelineFilters() {
     var form = document.getElementById("timeline-filters");
@@ -41,6 +51,7 @@
     var entries = Array.prototype.slice.call(document.querySelectorAll(".timeline .entry"));
     var windows = Array.prototype.slice.call(document.querySelectorAll(".window"));
     var status = document.getElementById("filter-status");
+    var messages = JSON.parse(form.dataset.messages || "{}");
     var ticked = function (name) {
       var boxes = form.querySelectorAll('input[name="' + name + '"]:checked');
       return Array.prototype.map.call(boxes, function (box) { return box.value; });
@@ -57,9 +68,8 @@
       windows.forEach(function (section) {
         section.hidden = !section.querySelector(".entry:not([hidden])");
       });
-      status.textContent = shown === entries.length
-        ? "Showing all " + entries.length + " missions."
-        : "Showing " + shown + " of " + entries.length + " missions.";
+      var total = entries.length;
+      status.textContent = message(messages, shown === total ? "all" : "some", total, { shown: String(shown) });
     };
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });

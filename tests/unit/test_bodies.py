@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from documentary.bodies import CompiledDoc, ParseJob, compile_doc, from_bytes, render_body, to_bytes
+from documentary.bodies import CompiledDoc, ParseJob, compile_doc, compile_slow, from_bytes, render_body, to_bytes
 from documentary.markdown import make_parser, parse, render
 from tests.conftest import FIXTURE_SITE, ROOT
 
@@ -31,6 +31,9 @@ Term [[mars-3]]
 
 class Resolver:
     """Answers like the real one does: HTML for references, a prefixed path for site links."""
+
+    def strings(self, key: str) -> str:
+        return {"footnotes.heading": "Notes"}[key]
 
     def wikilink(self, kind: str, target: str, detail: str | None) -> str:
         return f'<a href="/m/{target}/" data-kind="{kind}">{detail or target}</a>'
@@ -102,5 +105,5 @@ def test_a_body_whose_marks_do_not_survive_keeps_its_tokens(monkeypatch):
         return "<p>no marks</p>"
 
     monkeypatch.setattr("documentary.bodies.render", lossy)
-    doc = compile_doc(md, ParseJob("[@a] [@b]"))
+    doc = compile_slow(md, ParseJob("[@a] [@b]"))
     assert not isinstance(doc, CompiledDoc) and doc.tokens

@@ -1,6 +1,9 @@
 """charts.py: accessible inline SVG drawn from the mission data."""
 
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 from markupsafe import Markup
@@ -8,6 +11,7 @@ from markupsafe import Markup
 from documentary import charts
 from documentary.graph import build_graph
 from documentary.markdown import make_parser
+from tests.conftest import ROOT
 
 from .sitekit import content, mission_yaml
 
@@ -157,8 +161,18 @@ def test_the_overview_has_one_mark_per_mission_shaped_by_outcome():
 
 
 def test_pictures_are_byte_identical_from_one_build_to_the_next():
-    assert charts.mars_map(fleet()) == charts.mars_map(fleet())
-    assert charts.window_chart(fleet()) == charts.window_chart(fleet())
+    """Two interpreters with different string hashing (so any set or dict order that leaks would show)."""
+    code = (
+        "import hashlib; from documentary import charts; from tests.unit.test_charts import fleet; "
+        "print(hashlib.sha256((charts.mars_map(fleet()) + charts.window_chart(fleet())).encode()).hexdigest())"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1
 
 
 def test_an_empty_site_draws_nothing_rather_than_failing():

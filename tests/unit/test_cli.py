@@ -88,3 +88,21 @@ def test_same_input_gives_byte_identical_output(tmp_path, monkeypatch):
         return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
     assert tree("one") == tree("two")
+
+
+def test_translations_lists_each_translation_and_stamps_one(site_copy, monkeypatch, capsys):
+    monkeypatch.chdir(site_copy)
+    target = site_copy / "content" / "ru" / "missions" / "beta-2.yaml"
+    target.write_text(target.read_text().replace("translated_from", "# translated_from"))
+    assert main(["translations"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "ru  up to date  content/ru/chapters/02-the-pair.md" in out
+    assert any(line.startswith("ru  unstamped   content/ru/missions/beta-2.yaml") for line in out)
+    assert out[-1] == "7 up to date, 0 stale, 1 unstamped, 0 missing"
+    assert main(["translations", "--stamp", "content/ru/missions/beta-2.yaml"]) == 0
+    assert target.read_text().startswith("translated_from: ")
+    assert main(["translations"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "8 up to date, 0 stale, 0 unstamped, 0 missing"
+    (site_copy / "content" / "ru" / "missions" / "delta-4.yaml").unlink()
+    assert main(["translations", "--stamp", "content/ru/missions/delta-4.yaml"]) == 2
+    assert "does not exist: translate content/missions/delta-4.yaml first" in capsys.readouterr().err

@@ -110,7 +110,7 @@ def test_site_links_must_name_a_page():
     _, problems = graph({"a": mission_yaml("A")}, {"01-one": chapter_md("One", body + "[[a]] [@src]")})
     errors = [p for p in problems if ": error: " in p]
     assert errors == [
-        "content/chapters/01-one.md:5:43: error: link to /nowhere/ matches no page of this site"
+        "content/chapters/01-one.md:5:37: error: link to /nowhere/ matches no page of this site"
         " (site links start with / and name a page, e.g. /timeline/)"
     ]
 

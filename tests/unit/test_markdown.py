@@ -1,11 +1,16 @@
 """markdown.py: our extensions, parsed once, with the line and column of every reference."""
 
+import re
+
 import pytest
 
 from documentary.markdown import make_parser, parse, render, split_wikilink
 
 
 class FakeResolver:
+    def strings(self, key):
+        return "Notes"
+
     def wikilink(self, kind, target, detail):
         return f"<{kind}|{target}|{detail}>"
 
@@ -107,7 +112,7 @@ def test_site_links_are_recorded_and_rewritten_by_the_resolver(md):
             return "/base" + path
 
     doc = parse(md, "See [the timeline](/timeline/#w) and [out](https://example.org/).", first_line=2)
-    assert [(r.kind, r.target, r.line, r.col) for r in doc.refs] == [("link", "/timeline/#w", 2, 20)]
+    assert [(r.kind, r.target, r.line, r.col) for r in doc.refs] == [("link", "/timeline/#w", 2, 5)]
     html = render(md, doc, Resolver())
     assert 'href="/base/timeline/#w"' in html and 'href="https://example.org/"' in html
 
@@ -118,3 +123,31 @@ def test_notes_are_lettered_so_they_never_look_like_citations(md):
     assert [note_letter(n) for n in (1, 2, 26, 27, 52, 53)] == ["a", "b", "z", "aa", "az", "ba"]
     html = render(md, parse(md, "A.[^x] B.[^y]\n\n[^x]: One.\n[^y]: Two.\n"), FakeResolver())
     assert '<a href="#fn1" id="fnref1">[a]</a>' in html and '<a href="#fn2" id="fnref2">[b]</a>' in html
+
+
+def test_heading_ids_never_repeat_a_template_id_or_another_heading(md):
+    doc = parse(md, "## Main\n\n## Main\n\n### Toc heading\n\n## [[mars-2]]\n")
+    assert [h.id for h in doc.headings] == ["main-1", "main-2", "toc-heading-1", "section"]
+
+
+def test_the_reserved_ids_are_exactly_the_templates_ids():
+    from documentary.markdown import TEMPLATE_IDS
+    from tests.conftest import ROOT
+
+    found = set()
+    for path in (ROOT / "templates").rglob("*.html"):
+        found |= set(re.findall(r'\bid="([a-z][a-z0-9-]*)"', path.read_text()))
+    assert found == TEMPLATE_IDS
+
+
+def test_positions_are_exact_on_later_lines_and_for_repeats(md):
+    text = "Para line one\nline two [[x]] and [[x]], [a](/p/)\n\n- item [@k]\n\n| a | b |\n| - | - |\n| c | [[y]] |\n"
+    doc = parse(md, text, first_line=10)
+    assert [(r.target, r.line, r.col) for r in doc.refs] == [
+        ("x", 11, 10), ("x", 11, 20), ("/p/", 11, 27), ("k", 13, 8), ("y", 17, 7)
+    ]  # fmt: skip
+
+
+def test_a_reference_in_a_link_s_text_is_a_problem_at_its_position(md):
+    doc = parse(md, "See [the [[x]] page](/t/) and [[y]].")
+    assert [(line, col) for line, col, _ in doc.problems] == [(1, 10)]

@@ -6,12 +6,15 @@ import pytest
 
 from documentary.dates import PartialDate
 from documentary.graph import build_graph
+from documentary.i18n import read_strings
 from documentary.markdown import make_parser
-from documentary.render import PageResolver, Urls, render_site, time_tag
+from documentary.render import PageResolver, Urls, make_renderer, render_pages, render_site
 
 from .sitekit import chapter_md, content, mission_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+STRINGS = read_strings(ROOT / "templates", ("en",))[0]["en"]
+time_tag = STRINGS.time_tag
 
 
 def small_site():
@@ -41,7 +44,7 @@ def test_dates_render_as_time_elements_with_their_precision():
 
 def test_resolver_links_escapes_and_numbers_citations():
     site = small_site()
-    resolver = PageResolver(site, Urls(site.config.base_url), site.chapters[0].citations)
+    resolver = PageResolver(site, Urls(site.config.base_url), site.chapters[0].citations, STRINGS)
     assert resolver.wikilink("mission", "mars-3", None) == (
         '<a class="mission-link" href="/sub/missions/mars-3/">Mars 3 &lt;lander&gt;</a>'
     )
@@ -121,3 +124,28 @@ def test_a_template_that_is_not_utf8_is_one_clean_error(templates, monkeypatch, 
     assert [e.format() for e in errors] == [
         "templates/page.html:1:1: error: template is not valid UTF-8: invalid continuation byte"
     ]
+
+
+def test_pages_name_fingerprinted_assets_and_record_the_names_they_asked_for():
+    site = small_site()
+    renderer, errors = make_renderer(
+        site, make_parser(), ROOT / "templates", assets={"css/site.css": "css/site.0123.css"}
+    )
+    assert errors == []
+    pages, errors, reads = render_pages(renderer, ["index.html", "_headers"])
+    assert errors == []
+    assert 'href="/sub/css/site.0123.css"' in pages["index.html"].decode()
+    assert "/sub/css/site.0123.css\n  Cache-Control: public, max-age=31536000, immutable" in pages["_headers"].decode()
+    assert ("page", "en", "asset", ("css/site.css",)) in reads["index.html"]
+    # a later build whose stylesheet changed answers the recorded key differently: the page renders again
+    later, _ = make_renderer(site, make_parser(), ROOT / "templates", assets={"css/site.css": "css/site.4567.css"})
+    assert later.answer(("page", "en", "asset", ("css/site.css",))) == "/sub/css/site.4567.css"
+
+
+def test_share_cards_come_from_what_the_pages_noted():
+    site = small_site()
+    renderer, _ = make_renderer(site, make_parser(), ROOT / "templates")
+    _, errors, reads = render_pages(renderer, ["chapters/one/index.html"])
+    assert errors == []
+    (card,) = renderer.share_cards(reads)
+    assert (card.title, card.kicker) == ("One", "Chapter")

@@ -1,0 +1,219 @@
+"""The documentary as an EPUB 3 book, one per language: rendered like the site, packed with zipfile.
+
+Chapters, then the claims page, then an appendix of mission facts, behind a cover (the share-card
+design) and a title page; nav.xhtml and toc.ncx list them. Bodies go through the site's own resolver
+and Markdown, then `xhtml` makes them XHTML and points their links into the book or at the web.
+The zip is written by hand because its bytes must not change between builds: every entry has the same
+date (the book's `dcterms:modified`), `mimetype` comes first and uncompressed, and nothing reads the
+clock or draws a random identifier. No disk I/O: the books are bytes for the write stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+
+from . import cards
+from .dates import PartialDate
+from .errors import ContentError
+from .graph import MissionNode, Site, TextNode
+from .markdown import slugify
+from .models import OUTCOMES, PROGRAMS, SiteConfig
+from .reads import Digests, Log
+from .render import Download, Edition, Job, Renderer, make_environment, updated_stamp
+from .xhtml import document, link_rewriter
+
+BOOK_PAGES = ("claims",)  # the site's pages that the book carries after the chapters, in this order
+ARRIVALS = ("flyby", "orbit", "landing", "impact")  # the event ids that mean a spacecraft reached Mars
+COVER_SIZE = (800, 1200)  # 2:3, like a paperback; larger covers cost a quarter of a second to draw
+MEDIA_TYPE = "application/epub+zip"
+FOLDER = "EPUB"
+TEMPLATES = "epub"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file of the book: its name inside EPUB/, manifest id and media type, and its bytes."""
+
+    href: str
+    id: str
+    media_type: str
+    data: bytes
+    properties: str = ""
+    spine: bool = False
+
+
+@dataclass(frozen=True)
+class Part:
+    """A page of the book's text (a chapter or a page) and the site page it comes from."""
+
+    href: str
+    id: str
+    node: TextNode
+    number: int | None  # the chapter number; None for a page
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the book's templates read: its parts in reading order and its metadata."""
+
+    title: str
+    language: str
+    identifier: str
+    modified: str  # 2026-11-26T00:00:00Z
+    date: PartialDate  # the same day, for people
+    parts: tuple[Part, ...]
+    missions: tuple[MissionNode, ...]
+    web: str  # the edition's home page on the web
+
+
+def book_name(config: SiteConfig, language: str) -> str:
+    """The book's file at the site root: the default-language title as a slug, then the language."""
+    return f"{slugify(config.title)}.{language}.epub"
+
+
+def identifier(base_url: str, language: str) -> str:
+    """The same site and language give the same book id, build after build (EPUB needs a unique one)."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, base_url + '#' + language)}"
+
+
+def render_books(
+    site: Site, md: MarkdownIt, templates: Path, env: jinja2.Environment | None = None
+) -> tuple[dict[str, bytes], list[ContentError]]:
+    """Every language's book: {output name: EPUB bytes}; template problems come back as errors."""
+    renderer = Renderer(site, md, templates, env or make_environment(templates))
+    if renderer.errors:
+        return {}, renderer.errors
+    books = {}
+    for edition in renderer.editions:
+        book = Book(renderer, edition)
+        data = book.epub()
+        if data is not None:
+            books[book.name] = data
+    return books, renderer.errors
+
+
+def downloads(books: Mapping[str, bytes]) -> dict[str, Download]:
+    """What the site's pages say about each language's book: where it is and how big."""
+    return {name.rsplit(".", 2)[1]: Download(name, len(data)) for name, data in books.items()}
+
+
+class Book:
+    def __init__(self, renderer: Renderer, edition: Edition):
+        self.renderer = renderer
+        self.edition = edition
+        self.name = book_name(renderer.site.config, edition.language)
+        self.log = Log(Digests())  # a book is always made whole: what it reads is not kept
+        site = edition.site
+        chapters = [Part(f"chapter-{i:02}.xhtml", f"chapter-{i:02}", c, i) for i, c in enumerate(site.chapters, 1)]
+        pages = {p.doc.slug: p for p in site.pages}
+        extra = [Part(f"page-{s}.xhtml", f"page-{s}", pages[s], None) for s in BOOK_PAGES if s in pages]
+        self.plan = Plan(
+            title=site.config.title,
+            language=edition.language,
+            identifier=identifier(site.config.base_url, edition.language),
+            modified=updated_stamp(site),
+            date=PartialDate(*map(int, updated_stamp(site)[:10].split("-"))),
+            parts=tuple(chapters + extra),
+            missions=site.missions,
+            web=edition.urls.absolute(),
+        )
+        urls = edition.urls
+        inside = {urls.path(part.node.url): part.href for part in self.plan.parts}
+        inside.update({urls.path(m.url): f"missions.xhtml#mission-{m.slug}" for m in site.missions})
+        self.rewrite = link_rewriter(site.config.base_url, inside)
+
+    def epub(self) -> bytes | None:
+        entries = self.entries()
+        if entries is None:
+            return None
+        return pack(entries, self._zip_date())
+
+    def entries(self) -> list[Entry] | None:
+        """The book's files in reading order after the navigation; None if a template failed."""
+        texts = [("cover.xhtml", "cover", "epub/cover.html", {}), ("title.xhtml", "title", "epub/title.html", {})]
+        texts.append(("nav.xhtml", "nav", "epub/nav.html", {}))
+        for part in self.plan.parts:
+            texts.append((part.href, part.id, "epub/text.html", self._text_context(part)))
+        texts.append(("missions.xhtml", "missions", "epub/missions.html", {"arrival": arrival}))
+        entries = []
+        for href, ident, template, context in texts:
+            html = self._render(href, template, context)
+            if html is None:
+                return None
+            properties = "nav" if ident == "nav" else ""
+            entries.append(Entry(href, ident, "application/xhtml+xml", document(html, self.rewrite), properties, True))
+        css = self.renderer.env.loader.get_source(self.renderer.env, f"{TEMPLATES}/book.css")[0]
+        config = self.edition.site.config
+        cover = cards.render_card(config.title, config.subtitle, COVER_SIZE, config.author)
+        entries.append(Entry("css/book.css", "css", "text/css", css.encode()))
+        entries.append(Entry("images/cover.png", "cover-image", "image/png", cover, "cover-image"))
+        ncx = self._render("toc.ncx", "epub/toc.ncx.xml", {})
+        opf = self._render("package.opf", "epub/package.opf.xml", {"entries": entries})
+        if ncx is None or opf is None:
+            return None
+        entries.append(Entry("toc.ncx", "ncx", "application/x-dtbncx+xml", ncx.encode()))
+        return [Entry("package.opf", "", "application/oebps-package+xml", opf.encode()), *entries]
+
+    def _text_context(self, part: Part) -> dict:
+        body = self.renderer.markdown(self.edition, part.node.body, part.node.citations, self.log)
+        return {"part": part, "node": part.node, "body": body}
+
+    def _render(self, href: str, template: str, context: dict) -> str | None:
+        """One file of the book, named `<book>/<href>` (e.g. red-planet-red-star.en.epub/chapter-01.xhtml)."""
+        edition = self.edition
+        strings = edition.strings
+        full = {
+            "site": edition.site,
+            "urls": edition.urls,
+            "lang": edition.language,
+            "t": strings,
+            "book": self.plan,
+            "outcome_labels": {o: strings(f"outcome.{o}") for o in OUTCOMES},
+            "program_labels": {p: strings(f"program.{p}") for p in PROGRAMS},
+            **context,
+        }
+        page = self.renderer.page(
+            f"{self.name}/{href}", Job(template, edition.language, lambda view, log: full), self.log
+        )
+        return page[1].decode() if page else None
+
+    def _zip_date(self) -> tuple[int, int, int, int, int, int]:
+        stamp = dt.datetime.strptime(self.plan.modified, "%Y-%m-%dT%H:%M:%SZ")
+        return max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]  # the zip format starts in 1980
+
+
+def arrival(mission: MissionNode):
+    """The first event that means the spacecraft reached Mars (a flyby, orbit, landing or impact), or None."""
+    return next((e for e in mission.data.events if e.id in ARRIVALS), None)
+
+
+CONTAINER = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">\n'
+    b'  <rootfiles><rootfile full-path="EPUB/package.opf" media-type="application/oebps-package+xml"/></rootfiles>\n'
+    b"</container>\n"
+)
+
+
+def pack(entries: list[Entry], date: tuple[int, ...]) -> bytes:
+    """The zip: `mimetype` first and stored (readers sniff it at a fixed offset), then every file, one date."""
+    files = [("mimetype", MEDIA_TYPE.encode()), ("META-INF/container.xml", CONTAINER)]
+    files += [(f"{FOLDER}/{e.href}", e.data) for e in entries]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=date)
+            info.create_system = 3  # Unix, whatever the building machine: the default depends on it
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            archive.writestr(info, data, compresslevel=9)
+    return buffer.getvalue()

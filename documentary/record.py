@@ -1,0 +1,106 @@
+"""What the last `build` recorded beside its output: each page's reads and the digest of the bytes written.
+
+A warm build asks each recorded page's reads of the new site (documentary/reads.py); a page whose
+answers all match, and whose file in the previous output still has the recorded digest, is hard-linked
+(or copied) from there into the fresh folder instead of being rendered. The record is never trusted:
+a missing, corrupt, truncated or foreign file (another generator, output or templates folder) gives no
+record, and every page is rendered, as in a clean build.
+
+File: `<out>.cache/pages.json`, {"signature", "generator", "out", "templates", "keys": [key, ...],
+"pages": {output: [sha256 of the bytes, [[key index, digest], ...]]}}.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from .reads import Key, Reads
+
+SIGNATURE = "documentary page record 1"
+FILE = "pages.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    sha256: str  # of the bytes written for the page
+    reads: Reads
+
+
+@dataclass(frozen=True)
+class Record:
+    generator: str  # cache.fingerprint: the code, its libraries and the parser options
+    out: str
+    templates: str
+    pages: dict[str, Entry]
+
+
+def read(folder: Path, generator: str, out: Path, templates: Path) -> dict[str, Entry]:
+    """The recorded pages, or none if the record is missing, malformed or made for something else."""
+    try:
+        data = json.loads((folder / FILE).read_bytes())
+        if data.get("signature") != SIGNATURE or data.get("generator") != generator:
+            return {}
+        if data.get("out") != str(out.resolve()) or data.get("templates") != str(templates.resolve()):
+            return {}
+        keys = [_key(k) for k in data["keys"]]
+        pages = {}
+        for output, (sha, reads) in data["pages"].items():
+            if not (isinstance(output, str) and isinstance(sha, str) and isinstance(reads, list)):
+                return {}
+            pages[output] = Entry(sha, {keys[index]: str(seen) for index, seen in reads})
+        return pages
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return {}
+
+
+def _key(value: object) -> Key:
+    if not isinstance(value, list):
+        raise TypeError("a key is a list")
+    return tuple(_key(part) if isinstance(part, list) else part for part in value)
+
+
+def write(folder: Path, record: Record) -> None:
+    """Replace the record atomically; a record that can't be written only makes the next build slower."""
+    keys: dict[Key, int] = {}
+    pages = {}
+    for output, entry in sorted(record.pages.items()):
+        pages[output] = [entry.sha256, [[keys.setdefault(k, len(keys)), seen] for k, seen in entry.reads.items()]]
+    data = {
+        "signature": SIGNATURE,
+        "generator": record.generator,
+        "out": record.out,
+        "templates": record.templates,
+        "keys": list(keys),
+        "pages": pages,
+    }
+    with suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".pages-", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:  # dumps: C encoder; dump streams in Python
+                file.write(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+            os.replace(tmp, folder / FILE)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def unchanged_file(out: Path, output: str, expected: str) -> bool:
+    """The previous output still holds, as a plain file inside it, exactly the bytes that were recorded."""
+    path = out / output
+    try:
+        if path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(out.resolve()):
+            return False
+        return sha256(path.read_bytes()) == expected
+    except OSError:
+        return False
