@@ -22,11 +22,15 @@ def fingerprinted(name: str, data: bytes) -> str:
     return str(path.with_name(f"{path.stem}.{digest}{path.suffix}"))
 
 
-def published_names(static_dir: Path, names: Iterable[str]) -> Mapping[str, str]:
-    """Source name -> published name, for every static file (reads the CSS and JavaScript files)."""
+def published_names(static_dir: Path, names: Iterable[str], fingerprint: bool = True) -> Mapping[str, str]:
+    """Source name -> published name, for every static file (reads the CSS and JavaScript files).
+
+    Without `fingerprint` every file keeps its name: the dev server's choice, so that a stylesheet edit
+    changes no page and livereload can swap the stylesheet in place."""
     out = {}
     for name in names:
-        out[name] = fingerprinted(name, (static_dir / name).read_bytes()) if name.endswith(FINGERPRINTED) else name
+        hashed = fingerprint and name.endswith(FINGERPRINTED)
+        out[name] = fingerprinted(name, (static_dir / name).read_bytes()) if hashed else name
     return MappingProxyType(out)
 
 

@@ -272,6 +272,7 @@ class _Dater:
         self.revisions = revisions
         self.epoch = epoch
         self.errors = errors
+        self.dated: set[str] = set()  # missions checked: a translation shares its original's dates
 
     def text(self, text: TextDoc) -> Dates | None:
         meta = text.meta
@@ -279,10 +280,13 @@ class _Dater:
 
     def mission(self, mission: MissionDoc) -> Dates | None:
         data = mission.data
-        return self._dates(mission.doc.path, data.published, data.updated, lambda: mission.doc.where(("updated",)))
+        first = mission.slug not in self.dated
+        self.dated.add(mission.slug)
+        where = lambda: mission.doc.where(("updated",))  # noqa: E731
+        return self._dates(mission.doc.path, data.published, data.updated, where, report=first)
 
-    def _dates(self, path: str, published, updated, where) -> Dates | None:
-        if published and updated and updated < published:
+    def _dates(self, path: str, published, updated, where, report: bool = True) -> Dates | None:
+        if report and published and updated and updated < published:
             self.errors.append(ContentError(where(), f"updated {updated} is before published {published}"))
         return page_dates(published, updated, self.revisions.get(path), self.epoch)
 

@@ -87,7 +87,7 @@ def rebuild(
     prepared = _prepared(options, previous, content, static, touched, progress, cache, memo, images)
     env, templates = _templates(options.templates, previous)
     started = time.perf_counter()
-    assets = published_names(options.static, sorted(static))
+    assets = published_names(options.static, sorted(static), options.fingerprint)
     renderer = Renderer(
         prepared.site,
         prepared.md,

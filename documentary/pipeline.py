@@ -45,6 +45,7 @@ class Options:
     workers: int = 0  # processes for parsing and rendering; 0: every core when the site is big enough
     cache: Path | None = None  # compiled-body cache folder; `build` defaults to <out>.cache
     git_dates: bool = True  # date pages by their commits when the content folder is in a (full) git clone
+    fingerprint: bool = True  # CSS and JS under content-hash names (cacheable forever); serve turns it off
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def check(
     prepared = prepare(options, progress, cache, images=images)
     started = time.perf_counter()
     books = _books(prepared, options, progress)
-    assets = published_names(options.static, prepared.static_files)
+    assets = published_names(options.static, prepared.static_files, options.fingerprint)
     renderer = _renderer(prepared, options, assets, downloads=downloads(books))
     pages, render_errors, reads = render_pages(renderer, renderer.jobs(), options.workers)
     if render_errors:
@@ -251,7 +252,7 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
         images.save()
     started = time.perf_counter()
     books = _books(prepared, options, progress)
-    assets = published_names(options.static, prepared.static_files)
+    assets = published_names(options.static, prepared.static_files, options.fingerprint)
     renderer = _renderer(prepared, options, assets, _compiled(folder), downloads(books))
     generator = fingerprint(prepared.md)
     recorded = record.read(folder, generator, out, options.templates)

@@ -68,7 +68,8 @@ async def _serve(options, folder, sockets, host, open_browser, console, cache) -
     base_url = f"http://{_shown(host)}:{port}{prefix}"
     # Links and feeds point at this server. One process: forking beside the loop's threads risks a
     # deadlocked worker, and the body cache already spares rebuilds most parsing.
-    options = dataclasses.replace(options, base_url=base_url, workers=1)
+    # Stylesheets keep their names, so an edit to one changes no page and is swapped in place.
+    options = dataclasses.replace(options, base_url=base_url, workers=1, fingerprint=False)
     watched = [folder for folder in (options.content, options.templates, options.static) if folder.is_dir()]
     body_cache = BodyCache.open(cache or cache_dir(Path("_site")))  # shared with `build`'s default
     indexer = Indexer(folder, console) if options.search else None

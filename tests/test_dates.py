@@ -96,6 +96,7 @@ def test_a_bad_date_or_an_update_before_publication_is_an_error_at_its_line(site
         "content/chapters/01-beginnings.md:5:10: error: updated: invalid date '2024-02-30': February 2024 has 29 days"
         in result.stderr
     )
-    assert "content/missions/alpha-1.yaml:34:10: error: updated 2023-02-20 is before published 2024-01-10" in (
+    assert "content/missions/alpha-1.yaml:41:10: error: updated 2023-02-20 is before published 2024-01-10" in (
         result.stderr
     )
+    assert result.stderr.count("updated 2023-02-20 is before published") == 1  # not again for the translation

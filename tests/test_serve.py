@@ -4,6 +4,7 @@ shows build errors in every page, survives bad content and never serves a file o
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import html
 import http.client
 import json
@@ -598,16 +599,9 @@ def test_served_output_equals_a_clean_build_after_edits(server: Server, project:
         change()
         server.reloads.after(mark)
     clean = tmp_path / "clean"
-    options = ["--content", str(project / "content"), *folders(project)]
-    options += ["--base-url", server.url, "--no-search", "--no-epub", "--out", str(clean)]
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "build", *options],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
+    # what serve builds: links to the server, no search index or ebook, stylesheets under their own names
+    options = dataclasses.replace(options_for(project), base_url=server.url, ebook=False, fingerprint=False)
+    build(options, clean, [])
     assert tree(server.folder) == tree(clean)
 
 

@@ -30,7 +30,7 @@ def real_site():
 
 @cache
 def real_pages():
-    pages, errors = render_site(real_site(), make_parser(), ROOT / "templates", workers=1)
+    pages, errors, _ = render_site(real_site(), make_parser(), ROOT / "templates", workers=1)
     assert errors == []
     return pages
 
@@ -181,10 +181,18 @@ def test_an_arrival_before_the_launch_is_an_error_at_its_date_not_a_crash():
 
 
 def test_a_chapter_diagram_is_rendered_again_when_a_mission_it_draws_changes():
-    from documentary.incremental import page_inputs
+    from documentary.reads import Digests, Replay
+    from documentary.render import make_renderer, render_pages
 
     chapter = {"01-one": chapter_md("One", "```flightpath\nmissions: [flown]\n```\n")}
     later = FLOWN.replace("1972-01-10", "1972-01-20")
     before, _ = build_graph(content({"flown": FLOWN}, chapter), make_parser())
     after, _ = build_graph(content({"flown": later}, chapter), make_parser())
-    assert page_inputs(before)["chapters/one/index.html"] != page_inputs(after)["chapters/one/index.html"]
+    renderer, _ = make_renderer(before, make_parser(), ROOT / "templates")
+    _, errors, reads = render_pages(renderer, ["chapters/one/index.html"])
+    assert errors == []
+    again, _ = make_renderer(after, make_parser(), ROOT / "templates")
+    unchanged, _ = make_renderer(before, make_parser(), ROOT / "templates")
+    # what the page read, asked again of the later site, differs: the diagram's mission changed
+    assert Replay(again.answer, Digests()).changed(reads["chapters/one/index.html"])
+    assert not Replay(unchanged.answer, Digests()).changed(reads["chapters/one/index.html"])
