@@ -21,7 +21,9 @@ DOCTYPE = "<!DOCTYPE html>"
 # Characters XML 1.0 forbids (HTML tolerates some); a document holding one would not parse.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
-_DROPPED = {"script", "style", "form", "input", "button", "iframe", "object", "embed"}  # the web page's machinery
+# The web page's machinery; and the pictures' alternative sources and inline SVG diagrams, which the book
+# does not hold (a diagram's figure keeps its caption and the text table beside it).
+_DROPPED = {"script", "style", "form", "input", "button", "iframe", "object", "embed", "svg"}
 _SEMANTICS = {"footnote-ref": "noteref", "footnote-item": "footnote", "footnotes": "endnotes"}  # class -> epub:type
 
 Rewrite = Callable[[str], str]
@@ -57,8 +59,11 @@ def _convert(root, rewrite: Rewrite) -> None:
     for node in list(root.iterdescendants()):
         if not isinstance(node.tag, str) or node.tag.lower() in _DROPPED or not _NAME.match(node.tag):
             node.drop_tree()  # its tail text stays, joined to what came before
-        elif node.tag == "img" and "://" in rewrite(node.get("src", "")):
-            _link_to_picture(node, rewrite)
+        elif node.tag in ("picture", "source"):
+            # libxml2's HTML parser may nest the <img> inside an unknown <source>: keep the children
+            node.drop_tag()
+    for node in list(root.iterdescendants("img")):
+        _link_to_picture(node, rewrite)
     for element in root.iter():
         _fix_attributes(element, rewrite)
         semantic = _semantic(element)
@@ -90,11 +95,21 @@ def _semantic(element) -> str | None:
 
 
 def _link_to_picture(image, rewrite: Rewrite) -> None:
-    """A picture the book does not hold becomes a link to it (a remote image fails EPUB's rules)."""
-    link = lxml.html.Element("a", href=image.get("src", ""))
-    link.text = image.get("alt") or image.get("src")
-    link.tail = image.tail
-    image.getparent().replace(image, link)
+    """The book holds no pictures: each becomes a link to it on the web, or its alt text where its address
+    is relative to a content file (a remote image, or one missing from the book, fails EPUB's rules)."""
+    source = image.get("src", "")
+    target = rewrite(source)
+    if target != source and "://" not in target:
+        return  # the book holds it: the link rewriting points the <img> at the book's file
+    text = image.get("alt") or target
+    if "://" in target:
+        replacement = lxml.html.Element("a", href=target)
+        replacement.text = text
+    else:
+        replacement = lxml.html.Element("span")
+        replacement.text = image.get("alt") or ""
+    replacement.tail = image.tail
+    image.getparent().replace(image, replacement)
 
 
 def link_rewriter(base_url: str, book: Mapping[str, str]) -> Rewrite:

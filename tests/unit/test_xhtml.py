@@ -90,3 +90,19 @@ def test_a_document_is_xhtml_with_both_language_attributes():
     assert root.tag == f"{{{XHTML}}}html"
     assert root.get("lang") == "ru" and root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ru"
     assert root.find(f"{{{XHTML}}}body/{{{XHTML}}}p").text == "x"
+
+
+def test_pictures_become_links_and_diagrams_leave_their_caption():
+    rewrite = link_rewriter("https://example.org/site/", {})
+    html = (
+        '<figure class="photo"><picture><source type="image/webp" srcset="/site/img/a-480.webp 480w">'
+        '<img src="/site/img/a-480.jpg" alt="The dunes" width="480" height="320"></picture>'
+        "<figcaption>Dunes</figcaption></figure>"
+        '<p>Inline <img src="images/local.png" alt="a disc"> here.</p>'
+        '<figure class="chart-figure"><svg viewBox="0 0 10 10"><title>t</title></svg>'
+        "<figcaption>The flights</figcaption></figure>"
+    )
+    out = fragment(html, rewrite)
+    assert "<picture" not in out and "<source" not in out and "<svg" not in out and "<img" not in out
+    assert '<a href="https://example.org/site/img/a-480.jpg">The dunes</a>' in out
+    assert "<span>a disc</span>" in out and "<figcaption>The flights</figcaption>" in out
