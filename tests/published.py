@@ -33,7 +33,8 @@ class _Reader(HTMLParser):
         if tag == "meta" and ("property" in a or "name" in a):
             self.head.meta[a.get("property") or a["name"]] = a.get("content", "")
         elif tag == "link":
-            self.head.links.setdefault(a.get("rel", ""), []).append(a.get("href", ""))
+            rel = "feed" if a.get("type") == "application/atom+xml" else a.get("rel", "")  # vs hreflang alternates
+            self.head.links.setdefault(rel, []).append(a.get("href", ""))
             if a.get("rel") == "stylesheet":
                 self.head.stylesheets.append(a["href"])
         elif tag == "script" and a.get("type") == "application/ld+json":
