@@ -8,7 +8,7 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from collections import deque
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
@@ -130,7 +130,7 @@ def _link_problem(link: str, served: Served, pages: dict[str, Visited]) -> str |
     if not parts.path.startswith(PREFIX):
         return f"escapes {PREFIX}"
     target, fragment = urldefrag(link)
-    if fragment and target in pages and fragment not in pages[target].ids:
+    if fragment and target in pages and unquote(fragment) not in pages[target].ids:  # the browser encodes it
         return f"no element with id '{fragment}'"
     return None
 
