@@ -41,7 +41,7 @@ class _Reader(HTMLParser):
             self._json = []
         elif tag == "script" and "src" in a:
             self.head.scripts.append(a["src"])
-        elif tag == "nav" and a.get("aria-label") == "Breadcrumb":
+        elif tag == "nav" and "breadcrumb" in (a.get("class") or "").split():  # its label is translated
             self._crumbs = True
         elif self._crumbs and tag in ("a", "span"):
             self._crumb = ["", a.get("href"), a.get("aria-current") == "page"]

@@ -135,7 +135,7 @@ def test_the_breadcrumb_is_shown_and_matches_the_json_ld(heads):
         [trail] = of_type(head, "BreadcrumbList")
         items = trail["itemListElement"]
         assert [i["position"] for i in items] == list(range(1, len(items) + 1)), name
-        if name == "index.html":
+        if name in ("index.html", "ru/index.html"):
             assert len(items) == 1 and head.crumbs == []  # no visible trail of one
             continue
         assert [c[0] for c in head.crumbs] == [i["name"] for i in items], name
