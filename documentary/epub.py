@@ -106,6 +106,9 @@ def downloads(books: Mapping[str, bytes]) -> dict[str, Download]:
     return {name.rsplit(".", 2)[1]: Download(name, len(data)) for name, data in books.items()}
 
 
+COVER = frozenset({"images/cover.png"})  # the one picture the book holds
+
+
 class Book:
     def __init__(self, renderer: Renderer, edition: Edition):
         self.renderer = renderer
@@ -150,12 +153,14 @@ class Book:
             if html is None:
                 return None
             properties = "nav" if ident == "nav" else ""
-            entries.append(Entry(href, ident, "application/xhtml+xml", document(html, self.rewrite), properties, True))
+            entries.append(
+                Entry(href, ident, "application/xhtml+xml", document(html, self.rewrite, COVER), properties, True)
+            )
         css = self.renderer.env.loader.get_source(self.renderer.env, f"{TEMPLATES}/book.css")[0]
         config = self.edition.site.config
         cover = cards.render_card(config.title, config.subtitle, COVER_SIZE, config.author)
         entries.append(Entry("css/book.css", "css", "text/css", css.encode()))
-        entries.append(Entry("images/cover.png", "cover-image", "image/png", cover, "cover-image"))
+        entries.append(Entry(next(iter(COVER)), "cover-image", "image/png", cover, "cover-image"))
         ncx = self._render("toc.ncx", "epub/toc.ncx.xml", {})
         opf = self._render("package.opf", "epub/package.opf.xml", {"entries": entries})
         if ncx is None or opf is None:

@@ -29,10 +29,12 @@ _SEMANTICS = {"footnote-ref": "noteref", "footnote-item": "footnote", "footnotes
 Rewrite = Callable[[str], str]
 
 
-def document(html: str, rewrite: Rewrite = str) -> bytes:
-    """A whole HTML page (`<html>...`) as an XHTML document: UTF-8, with the XML declaration and doctype."""
+def document(html: str, rewrite: Rewrite = str, held: frozenset[str] = frozenset()) -> bytes:
+    """A whole HTML page (`<html>...`) as an XHTML document: UTF-8, with the XML declaration and doctype.
+
+    `held`: the book's own files an `<img>` may name as they are (the cover); every other picture becomes a link."""
     source = lxml.html.document_fromstring(_NOT_XML.sub("", html) or "<html></html>")
-    _convert(source, rewrite)
+    _convert(source, rewrite, held)
     root = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": OPS}, attrib=dict(source.attrib))
     if source.get("lang"):  # EPUB reading systems read xml:lang; HTML's lang stays for the HTML rules
         root.set("{http://www.w3.org/XML/1998/namespace}lang", source.get("lang"))
@@ -51,7 +53,7 @@ def fragment(html: str, rewrite: Rewrite = str) -> str:
     return text[text.index(">") + 1 : text.rindex("</div>")]
 
 
-def _convert(root, rewrite: Rewrite) -> None:
+def _convert(root, rewrite: Rewrite, held: frozenset[str] = frozenset()) -> None:
     """In place: drop what a book can't hold, fix names and values, then move every element into XHTML.
 
     Renaming in place is several times faster than copying the tree element by element.
@@ -63,7 +65,7 @@ def _convert(root, rewrite: Rewrite) -> None:
             # libxml2's HTML parser may nest the <img> inside an unknown <source>: keep the children
             node.drop_tag()
     for node in list(root.iterdescendants("img")):
-        _link_to_picture(node, rewrite)
+        _link_to_picture(node, rewrite, held)
     for element in root.iter():
         _fix_attributes(element, rewrite)
         semantic = _semantic(element)
@@ -94,12 +96,12 @@ def _semantic(element) -> str | None:
     return kind if (kind == "noteref") == (element.tag == "a") else None
 
 
-def _link_to_picture(image, rewrite: Rewrite) -> None:
+def _link_to_picture(image, rewrite: Rewrite, held: frozenset[str]) -> None:
     """The book holds no pictures: each becomes a link to it on the web, or its alt text where its address
     is relative to a content file (a remote image, or one missing from the book, fails EPUB's rules)."""
     source = image.get("src", "")
     target = rewrite(source)
-    if target != source and "://" not in target:
+    if source in held or (target != source and "://" not in target):
         return  # the book holds it: the link rewriting points the <img> at the book's file
     text = image.get("alt") or target
     if "://" in target:
