@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from .dating import Dates, stamp
@@ -44,6 +44,9 @@ class Entry:
     summary: str
     html: str  # the full content, URLs absolute
     dates: Dates | None
+    # What the HTML is made from (the page's body and its citations), until it is rendered: a later build
+    # compares these, not the rendered HTML, to know whether the feed changed (documentary/reads.py).
+    source: tuple = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)

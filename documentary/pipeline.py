@@ -25,6 +25,7 @@ from .models import CheckMemo, normalise_base_url, validate
 from .parallel import paused_gc
 from .reads import Digests, Replay
 from .render import Renderer, compile_templates, make_environment, make_renderer, render_pages
+from .reuse import NodeMemo
 from .revisions import read_revisions
 from .search import SearchUnavailable, index_site
 from .translations import translate
@@ -71,6 +72,7 @@ class Memo:
 
     parsed: ParseMemo = field(default_factory=ParseMemo)
     checked: CheckMemo = field(default_factory=CheckMemo)
+    nodes: NodeMemo = field(default_factory=NodeMemo)
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,8 @@ def prepare(
         translations=translations,
     )
     problems += graph_problems
+    if memo is not None:
+        site = memo.nodes.site(site)
     progress("graph", len(site.outputs), _since(started))
     started = time.perf_counter()
     gallery, image_problems = _gather(site, options.content, images or ImageCache())

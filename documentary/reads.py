@@ -68,6 +68,8 @@ class Digests:
         return self._item(value)
 
     def _item(self, item: Any) -> str:
+        if isinstance(item, tuple) and not hasattr(item, "_fields"):  # its parts may be kept objects (a body)
+            return "(" + ",".join(self._item(part) for part in item) + ")"
         if isinstance(item, BaseModel):  # frozen: the same model object is digested once
             return self._kept(item, repr)
         if not (dataclasses.is_dataclass(item) and not isinstance(item, type)):

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -23,7 +24,7 @@ from .dating import day, from_epoch, newest, og_locale, stamp
 from .errors import ContentError, error
 from .feeds import EPOCH_STAMP, SERIES, Entry, Feed, absolutise, select
 from .gallery import Gallery, Photo
-from .graph import Citation, MissionNode, Site, TextNode
+from .graph import Citation, Site
 from .headers import content_security_policy
 from .i18n import BUILT_IN, FOLDER, Strings, read_strings
 from .markdown import Doc
@@ -392,8 +393,12 @@ class Renderer:
     def _editions(self) -> dict[str, Edition]:
         return {e.language: e for e in self.editions}
 
-    def jobs(self) -> dict[str, Job]:
+    def jobs(self) -> Mapping[str, Job]:
         """Every output file the graph lists, in every language: a language is one more dimension here."""
+        return self._jobs
+
+    @cached_property  # asked by each stage that renders or compares pages; made once per build
+    def _jobs(self) -> Mapping[str, Job]:
         jobs: dict[str, Job] = {}
         for edition in self.editions:
             site = edition.site
@@ -407,7 +412,7 @@ class Renderer:
                 page = output.removeprefix(site.prefix)
                 template, specific = nodes.get(page) or (fixed_template(page), self.fixed_context)
                 jobs[output] = Job(template, edition.language, partial(self._context, edition, page, specific))
-        return jobs
+        return MappingProxyType(jobs)
 
     def _context(self, edition: Edition, page: str, specific: Callable, view: SiteView, log: Log) -> dict:
         t = edition.strings
@@ -490,42 +495,41 @@ class Renderer:
         return self.gallery
 
     def _value_feed(self, edition: Edition, output: str) -> Feed:
-        """One series' feed in one language: its entries' full content, every URL absolute."""
+        """One series' feed in one language, its entries not yet rendered: each holds its body and citations,
+        which are what a later build compares (rendering 150 bodies to compare them made a rebuild slow)."""
         series = next(s for s in SERIES if s.output == output)
         site, t, urls = edition.site, edition.strings, edition.urls
         title = site.config.title
         if series.label:
             title = t(f"feed.title.{series.label}", site=title)
-        candidates = self._candidates(edition.language)
-        chosen = select([entry for entry, _ in candidates.values()], series)
-        entries = tuple(self._content(edition, entry, candidates[entry.url][1]) for entry in chosen)
         home = urls.canonical(site.prefix + output.removesuffix("feed.xml"))
         url = urls.canonical(site.prefix + output)
-        return Feed(series, title, url, home, edition.language, entries, self.updated)
+        entries = select(self._candidates(edition), series)
+        return Feed(series, title, url, home, edition.language, tuple(entries), self.updated)
 
-    def _candidates(self, language: str) -> dict[str, tuple[Entry, TextNode | MissionNode]]:
-        """Every chapter and mission as a feed entry without its HTML (rendered only for the entries chosen)."""
-        edition = self._editions[language]
-        site, urls, found = edition.site, edition.urls, {}
+    def _candidates(self, edition: Edition) -> list[Entry]:
+        """Every chapter and mission as a feed entry, with what its HTML is made of."""
+        site, urls, found = edition.site, edition.urls, []
         for c in site.chapters:
             url = urls.canonical(site.prefix + c.url)
-            found[url] = (Entry("chapter", c.title, url, c.doc.meta.summary, "", c.dates), c)
+            source = (c.body, c.citations, c.doc.file.path, True)
+            found.append(Entry("chapter", c.title, url, c.doc.meta.summary, "", c.dates, source))
         for m in site.missions:
             url = urls.canonical(site.prefix + m.url)
-            found[url] = (Entry("mission", m.data.name, url, m.data.summary, "", m.dates), m)
+            source = (m.description, m.citations, m.doc.doc.path, False)
+            found.append(Entry("mission", m.data.name, url, m.data.summary, "", m.dates, source))
         return found
 
-    def _content(self, edition: Edition, entry: Entry, node: TextNode | MissionNode) -> Entry:
-        """The entry with its page's full content, every URL absolute. The feed is noted whole, so what its
-        bodies resolve goes to a throwaway log."""
-        log = Log(Digests())
-        if isinstance(node, MissionNode):
-            body = self.markdown(edition, node.description, node.citations, log, node.doc.doc.path, False)
-            html = f"<p>{escape(node.data.summary)}</p>\n{absolutise(str(body), entry.url)}"
-        else:
-            body = self.markdown(edition, node.body, node.citations, log, node.doc.file.path, True)
-            html = absolutise(str(body), entry.url)
-        return replace(entry, html=html)
+    def _rendered(self, edition: Edition, feed: Feed, log: Log) -> Feed:
+        """The feed with each entry's full content, every URL absolute; what the bodies resolve is noted."""
+        entries = []
+        for entry in feed.entries:
+            body, citations, named_in, top = entry.source
+            html = absolutise(str(self.markdown(edition, body, citations, log, named_in, top)), entry.url)
+            if entry.kind == "mission":
+                html = f"<p>{escape(entry.summary)}</p>\n{html}"
+            entries.append(replace(entry, html=html, source=()))
+        return replace(feed, entries=tuple(entries))
 
     def _value_lastmod(self, edition: Edition) -> dict[str, str]:
         """Each page's last change for the sitemap, by output: its own date, or the newest of the pages it
@@ -627,7 +631,7 @@ class Renderer:
         if page == "_headers":
             return {"immutable": self._provide(edition, log, "immutable")}
         if page in TEMPLATES:  # a feed
-            return {"feed": self._provide(edition, log, "feed", page)}
+            return {"feed": self._rendered(edition, self._provide(edition, log, "feed", page), log)}
         if page == "robots.txt":
             return {}
         context = {"page_dates": None}
