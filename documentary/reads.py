@@ -68,13 +68,17 @@ class Digests:
         return self._item(value)
 
     def _item(self, item: Any) -> str:
-        if isinstance(item, tuple) and not hasattr(item, "_fields"):  # its parts may be kept objects (a body)
+        found = self.memo.get(id(item))
+        if found is not None and found[0] is item:  # a body the cache kept, or a node an earlier build digested
+            self.used.add(id(item))
+            return found[1]
+        if type(item) is tuple:  # its parts may be kept objects (a body)
             return "(" + ",".join(self._item(part) for part in item) + ")"
         if isinstance(item, BaseModel):  # frozen: the same model object is digested once
             return self._kept(item, repr)
-        if not (dataclasses.is_dataclass(item) and not isinstance(item, type)):
-            return stable(item)
-        return self._kept(item, lambda item: stable(item) if _holds_a_set(item) else self._fields(item))
+        if _composite(item):
+            return self._kept(item, self._fields)
+        return stable(item)  # a small value (a link, a citation, dates): its text, not a digest of its own
 
     def _kept(self, item: Any, text) -> str:
         self.used.add(id(item))
@@ -84,7 +88,7 @@ class Digests:
         return found[1]
 
     def _fields(self, item: Any) -> str:
-        parts = (self._item(getattr(item, f.name)) for f in dataclasses.fields(item))
+        parts = (self._item(getattr(item, name)) for name in _COMPOSITES[type(item)])
         return f"{type(item).__name__}(" + ",".join(parts) + ")"
 
     def kept(self) -> dict[int, tuple[Any, str]]:
@@ -107,7 +111,7 @@ def stable(value: Any) -> str:
     a dataclass that holds a set (the URLs of an edition) is taken field by field."""
     if isinstance(value, frozenset | set):
         return "{" + ",".join(sorted(stable(item) for item in value)) + "}"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type) and _holds_a_set(value):
+    if _holds_a_set(value):
         inner = ",".join(stable(getattr(value, f.name)) for f in dataclasses.fields(value))
         return f"{type(value).__name__}({inner})"
     if isinstance(value, tuple | list) and any(isinstance(item, frozenset | set) for item in value):
@@ -115,8 +119,45 @@ def stable(value: Any) -> str:
     return repr(value)
 
 
+# Dataclass types whose instances are digested field by field (their field names), because a field holds a
+# tuple, a model or another dataclass, which may be a kept object (a node's body, a source a hundred
+# citations share); () for the small ones, whose
+# text is their repr. Decided by the first instance seen: a wrong guess costs time, never a missed change,
+# since either way equal values give equal text and different values different text.
+_COMPOSITES: dict[type, tuple[str, ...]] = {}
+
+
+def _composite(item: Any) -> bool:
+    kind = type(item)
+    names = _COMPOSITES.get(kind)
+    if names is None:
+        names = ()
+        if _instance(item):
+            fields = tuple(f.name for f in dataclasses.fields(item))
+            values = [getattr(item, name) for name in fields]
+            if any(isinstance(v, tuple | BaseModel) or _instance(v) for v in values):
+                names = fields
+        _COMPOSITES[kind] = names
+    return bool(names)
+
+
+def _instance(value: Any) -> bool:
+    """A dataclass instance (not a dataclass type)."""
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
 def _holds_a_set(value: Any) -> bool:
-    return any(isinstance(getattr(value, f.name), frozenset | set) for f in dataclasses.fields(value))
+    """Whether `value` is a dataclass with a set in a field; decided once per type, by its first instance."""
+    kind = type(value)
+    found = _SET_HOLDERS.get(kind)
+    if found is None:
+        found = _SET_HOLDERS[kind] = _instance(value) and any(
+            isinstance(getattr(value, f.name), frozenset | set) for f in dataclasses.fields(value)
+        )
+    return found
+
+
+_SET_HOLDERS: dict[type, bool] = {}
 
 
 class SiteView:
