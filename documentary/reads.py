@@ -55,6 +55,7 @@ class Digests:
         self.by_key: dict[Key, str] = {}
         self.memo = memo if memo is not None else {}  # id -> (the object, kept alive, and its digest)
         self.used: set[int] = set()
+        self._orders: dict[int, tuple[tuple, tuple]] = {}
 
     def of(self, key: Key, value: Any) -> str:
         found = self.by_key.get(key)
@@ -90,6 +91,13 @@ class Digests:
     def _fields(self, item: Any) -> str:
         parts = (self._item(getattr(item, name)) for name in _COMPOSITES[type(item)])
         return f"{type(item).__name__}(" + ",".join(parts) + ")"
+
+    def order(self, items: tuple) -> tuple:
+        """`order_of(items)`, once per build for each sequence (a page asks its length many times)."""
+        found = self._orders.get(id(items))
+        if found is None or found[0] is not items:
+            found = self._orders[id(items)] = (items, order_of(items))
+        return found[1]
 
     def kept(self) -> dict[int, tuple[Any, str]]:
         """The memo with only what this build used: the next build's `memo`."""
@@ -189,7 +197,7 @@ class Sequence:
 
     def _order(self) -> tuple:
         view = self._view
-        order = order_of(self._items)
+        order = view._log.digests.order(self._items)
         return view._log.note(("site", view._language, "order", self._name), order)
 
     def _whole(self) -> tuple:
