@@ -1,8 +1,11 @@
 """The dev server's builder: the first build and every rebuild, into the server's private folder.
 
 A rebuild is computed in a worker thread (the event loop keeps answering requests meanwhile) and its
-files are put in the folder on the loop's own thread, so no request ever sees half of a build. A failed
-build is shown, never raised: the folder keeps the last good build and the pages show the errors.
+files are put in the folder on the loop's own thread. It comes in two halves: once the content is linked
+again, the pages of the files just saved are rendered, written and reloaded first (the author is looking
+at one of them); then every other page whose inputs changed. A failed build is shown, never raised: the
+folder keeps the last good build and the pages show the errors (a content error stops a rebuild before
+anything is written; only a template failing on another page can leave the first page written).
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from pathlib import Path
 from .cache import BodyCache
 from .console import Console
 from .errors import BuildFailed, ContentError, error
-from .incremental import Snapshot, Update, apply, rebuild
+from .incremental import Snapshot, Update, apply, start
 from .pipeline import Memo, Options, search_language
+from .write import sync
 
 
 class Builder:
@@ -26,14 +30,15 @@ class Builder:
         folder: Path,
         cache: BodyCache,
         console: Console,
-        on_change: Callable[[tuple[str, ...]], None],
+        on_change: Callable[[tuple[str, ...], tuple[str, ...]], None],
     ):
         self.options = options
         self.folder = folder
         self.cache = cache
         self.memo = Memo()  # parsed and validated files, kept between rebuilds: only changed files are redone
         self.console = console
-        self.on_change = on_change  # told the output names that changed, or () after a failure
+        # told the output names that changed (or () after a failure), and those already reloaded and unchanged since
+        self.on_change = on_change
         self.previous: Snapshot | None = None
         self.touched: set[Path] = set()  # changes since the last good build, kept across failed ones
         self.errors: tuple[ContentError, ...] = ()
@@ -46,9 +51,13 @@ class Builder:
         first = self.previous is None
         progress = self.console.progress if first else self.console.stage
         try:
-            update = await asyncio.to_thread(
-                rebuild, self.options, self.previous, set(self.touched), progress, self.cache, self.memo
+            half = await asyncio.to_thread(
+                start, self.options, self.previous, set(self.touched), progress, self.cache, self.memo
             )
+            early = sync(half.first, self.folder)  # the saved file's own page, first: the one being looked at
+            if early:
+                self.on_change(tuple(early), ())
+            update = await asyncio.to_thread(half.finish)
             written, removed = apply(update, self.folder, self.options.static)
         except BuildFailed as exc:
             return self._failed(exc.errors)
@@ -59,10 +68,10 @@ class Builder:
         self.previous, self.touched = update.snapshot, set()
         self.builds += 1
         took = (asyncio.get_running_loop().time() - started) * 1000
-        self._report(update, "built" if first else "rebuilt", written, removed, took)
+        self._report(update, "built" if first else "rebuilt", sorted(set(written) | set(early)), removed, took)
         self.cache.save()
-        if written or removed or first or was_failing:
-            self.on_change(tuple(written + removed) or ("*",))
+        if written or removed or first or was_failing:  # pages showing an early page that is still right stay
+            self.on_change(tuple(written + removed) or ("*",), tuple(early))
         return True
 
     def language(self) -> str | None:
@@ -72,7 +81,7 @@ class Builder:
     def _failed(self, errors: Iterable[ContentError]) -> bool:
         self.errors = tuple(errors)
         self.console.problems(self.errors)
-        self.on_change(())
+        self.on_change((), ())
         return False
 
     def _report(self, update: Update, verb: str, written: list[str], removed: list[str], took: float) -> None:

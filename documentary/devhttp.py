@@ -11,7 +11,9 @@ While a build is broken every page also shows its errors, and a missing page sho
 
 from __future__ import annotations
 
+import contextlib
 import html
+import json
 import mimetypes
 import re
 from collections.abc import Callable
@@ -167,10 +169,24 @@ class OverlayHandler(web.RequestHandler):
         self.write(OVERLAY_CSS)
 
 
+class PageSocket(LiveReloadHandler):
+    """livereload's WebSocket handler, remembering which page each browser shows (the protocol's `info`
+    message carries its URL), so a reload can spare the pages that are already up to date."""
+
+    page: str | None = None
+
+    def on_message(self, message) -> None:
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            url = json.loads(message).get("url")
+            if isinstance(url, str):
+                self.page = urlsplit(url).path
+        super().on_message(message)
+
+
 def make_app(served: Served) -> web.Application:
     return web.Application(
         [
-            (r"/livereload", LiveReloadHandler),
+            (r"/livereload", PageSocket),
             (r"/livereload\.js", LiveReloadJSHandler),
             (re.escape(OVERLAY_PATH), OverlayHandler),
             (r"(.*)", PageHandler, {"served": served}),

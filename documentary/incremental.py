@@ -25,6 +25,7 @@ from .assets import published_names
 from .cache import BodyCache, store
 from .errors import BuildFailed, error
 from .gallery import Gallery, ImageCache, encode_in_memory, produce
+from .graph import Site
 from .load import list_static
 from .pipeline import Memo, Options, Prepared, Progress, palette_of, prepare
 from .reads import Digests, Reads, Replay
@@ -78,6 +79,19 @@ def rebuild(
     Changes are found by comparing file stats and template sources with `previous`; `touched` (the
     watcher's paths) also counts, for a file saved twice within one tick of the file system's clock.
     """
+    return start(options, previous, touched, progress, cache, memo).finish()
+
+
+def start(
+    options: Options,
+    previous: Snapshot | None,
+    touched: Iterable[Path] = (),
+    progress: Progress | None = None,
+    cache: BodyCache | None = None,
+    memo: Memo | None = None,
+) -> Rebuild:
+    """The first half of a rebuild: load and link the content again and render the pages of the files just
+    saved (`Rebuild.first`), which are the pages the author is looking at; `finish` does the rest."""
     progress = progress or (lambda stage, count, seconds: None)
     touched = {path.resolve() for path in touched}
     content = _stats(options.content, _files(options.content))
@@ -99,28 +113,82 @@ def rebuild(
     )
     if renderer.errors:
         raise BuildFailed(renderer.errors)
-    jobs = renderer.jobs()
     known = {**(previous.memo if previous else {}), **(cache.digests() if cache else {})}
     renderer.digests = Digests(known)  # bodies stand for themselves by their cache key; the rest, once a session
-    todo = stale(previous.reads if previous else {}, jobs, Replay(renderer.answer, renderer.digests))
-    pages = renderer.render(todo)
+    jobs = renderer.jobs()
+    own = [output for output in own_pages(prepared.site, touched) if output in jobs] if previous else []
+    first = renderer.render(own)
     if renderer.errors:
         raise BuildFailed(renderer.errors)
-    progress("render", len(pages), time.perf_counter() - started)
-    old = previous.reads if previous else {}
-    reads = {output: renderer.reads.get(output) or old[output] for output in jobs}
-    shown = renderer.share_cards(reads)
-    if images is not None:
-        files = _pictures(prepared.gallery, shown, images)
-    else:  # no cache folder to keep them in: encode and draw in memory what was not published before
-        files = {}
-        done = {p.picture for p in previous.prepared.gallery.photos} if previous else set()
-        drawn = {card.name for card in previous.share_cards} if previous else set()
-        pages |= _pictures_in_memory(prepared.gallery, tuple(c for c in shown if c.name not in drawn), done)
-    kept = renderer.digests.kept()
-    snapshot = Snapshot(prepared, env, templates, reads, content, static, kept, assets, shown)
-    copies = _copies(previous, static, _under(options.static, touched))
-    return Update(snapshot, pages, copies, _removed(previous, snapshot), previous is None, files)
+    state = _State(options, previous, touched, progress, images, prepared, env, templates, content, static, assets)
+    return Rebuild(state, renderer, first, started)
+
+
+def own_pages(site: Site, touched: set[Path]) -> list[str]:
+    """The pages made from the content files in `touched` (a chapter's page, a mission's page), every language."""
+    found = []
+    for edition in site.editions:
+        for node in edition.chapters + edition.pages:
+            if Path(node.doc.file.path).resolve() in touched:
+                found.append(edition.prefix + node.url + "index.html")
+        for mission in edition.missions:
+            if Path(mission.doc.doc.path).resolve() in touched:
+                found.append(edition.prefix + mission.url + "index.html")
+    return found
+
+
+@dataclass(frozen=True, eq=False)
+class _State:
+    """What the first half of a rebuild found, for the second."""
+
+    options: Options
+    previous: Snapshot | None
+    touched: set[Path]
+    progress: Progress
+    images: ImageCache | None
+    prepared: Prepared
+    env: jinja2.Environment
+    templates: dict[str, str]
+    content: dict[str, Stat]
+    static: dict[str, Stat]
+    assets: Mapping[str, str]
+
+
+@dataclass(frozen=True, eq=False)
+class Rebuild:
+    """A rebuild half done: `first` holds the saved files' own pages, already rendered from the new site."""
+
+    state: _State
+    renderer: Renderer
+    first: dict[str, bytes]
+    started: float
+
+    def finish(self) -> Update:
+        """Render every other page whose reads changed; the Update holds the first pages too."""
+        state, renderer = self.state, self.renderer
+        options, previous, prepared = state.options, state.previous, state.prepared
+        jobs = renderer.jobs()
+        old = previous.reads if previous else {}
+        todo = [o for o in stale(old, jobs, Replay(renderer.answer, renderer.digests)) if o not in self.first]
+        pages = {**self.first, **renderer.render(todo)}
+        if renderer.errors:
+            raise BuildFailed(renderer.errors)
+        state.progress("render", len(pages), time.perf_counter() - self.started)
+        reads = {output: renderer.reads.get(output) or old[output] for output in jobs}
+        shown = renderer.share_cards(reads)
+        if state.images is not None:
+            files = _pictures(prepared.gallery, shown, state.images)
+        else:  # no cache folder to keep them in: encode and draw in memory what was not published before
+            files = {}
+            done = {p.picture for p in previous.prepared.gallery.photos} if previous else set()
+            drawn = {card.name for card in previous.share_cards} if previous else set()
+            pages |= _pictures_in_memory(prepared.gallery, tuple(c for c in shown if c.name not in drawn), done)
+        kept = renderer.digests.kept()
+        snapshot = Snapshot(
+            prepared, state.env, state.templates, reads, state.content, state.static, kept, state.assets, shown
+        )
+        copies = _copies(previous, state.static, _under(options.static, state.touched))
+        return Update(snapshot, pages, copies, _removed(previous, snapshot), previous is None, files)
 
 
 def _pictures_in_memory(gallery: Gallery, shown: tuple[cards.Card, ...], done: set) -> dict[str, bytes]:

@@ -10,6 +10,7 @@ WebSocket handler tells open pages to reload, or to swap a changed stylesheet in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import shutil
 import signal
@@ -74,8 +75,8 @@ async def _serve(options, folder, sockets, host, open_browser, console, cache) -
     body_cache = BodyCache.open(cache or cache_dir(Path("_site")))  # shared with `build`'s default
     indexer = Indexer(folder, console) if options.search else None
 
-    def changed(names: tuple[str, ...]) -> None:
-        _reload(prefix, names)
+    def changed(names: tuple[str, ...], settled: tuple[str, ...] = ()) -> None:
+        _reload(prefix, names, settled)
         if indexer and any(name.endswith(".html") or name == "*" for name in names):
             indexer.request(builder.language())
 
@@ -102,13 +103,19 @@ async def _serve(options, folder, sockets, host, open_browser, console, cache) -
             indexer.stop()
 
 
-def _reload(prefix: str, names: tuple[str, ...]) -> None:
-    """Tell every open page: a stylesheet alone is swapped in place, anything else reloads the page."""
+def _reload(prefix: str, names: tuple[str, ...], settled: tuple[str, ...] = ()) -> None:
+    """Tell every open page: a stylesheet alone is swapped in place, anything else reloads the page, except
+    a page showing one of the `settled` outputs (reloaded a moment ago, with what it still shows)."""
     if names and all(name.endswith(".css") for name in names):
         for name in names:
             LiveReloadHandler.reload_waiters(prefix + name)
-    else:
-        LiveReloadHandler.reload_waiters("*")
+        return
+    spared = {prefix + name.removesuffix("index.html") for name in settled} | {prefix + name for name in settled}
+    message = {"command": "reload", "path": "*", "liveCSS": True, "liveImg": True}
+    for waiter in list(LiveReloadHandler.waiters):
+        if getattr(waiter, "page", None) not in spared:
+            with contextlib.suppress(Exception):  # a browser that went away: livereload drops it on close
+                waiter.write_message(message)
 
 
 def _bind(host: str, port: int):

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -375,10 +376,11 @@ class Reloads:
         with self.changed:
             return len(self.messages)
 
-    def after(self, mark: int) -> int:
-        """Wait for a reload after `mark`; returns the new mark."""
+    def after(self, mark: int, count: int = 1) -> int:
+        """Wait for `count` reloads after `mark`; returns the new mark."""
         with self.changed:
-            assert self.changed.wait_for(lambda: len(self.messages) > mark, WAIT), "no reload was signalled"
+            arrived = self.changed.wait_for(lambda: len(self.messages) >= mark + count, WAIT)
+            assert arrived, f"{len(self.messages) - mark} of {count} reloads were signalled"
             assert all(m["command"] == "reload" for m in self.messages[mark:])
             return len(self.messages)
 
@@ -418,6 +420,10 @@ class Server:
             if not self.changed.wait_for(lambda: found() or self.process.poll() is not None, WAIT) or not found():
                 raise AssertionError(f"no line matching {pattern!r}; output so far:\n" + "\n".join(self.lines))
             return found()
+
+    def wait_for_count(self, prefix: str, count: int) -> None:
+        with self.changed:
+            assert self.changed.wait_for(lambda: self.count(prefix) >= count, WAIT), f"fewer than {count} {prefix!r}"
 
     def count(self, prefix: str) -> int:
         with self.changed:
@@ -568,16 +574,31 @@ def test_traversal_attempts_are_refused(server: Server, tmp_path: Path):
         assert "TOP SECRET" not in body and "root:" not in body, path
 
 
+def test_the_saved_page_comes_first_and_a_browser_showing_it_reloads_once(server: Server, project: Path):
+    """A save renders and reloads the saved file's own page before the pages that list it; a browser on that
+    page is then spared the second reload, one on the home page gets both."""
+    on_page, on_home = Reloads(server.url + "chapters/beginnings/"), server.reloads
+    page_mark, home_mark, rebuilds = on_page.mark(), on_home.mark(), server.count("rebuilt:")
+    edit(project / "content/chapters/01-beginnings.md", "title: Beginnings", "title: Origins")  # listed on home
+    on_home.after(home_mark, count=2)
+    server.wait_for_count("rebuilt:", rebuilds + 1)
+    assert on_page.after(page_mark) == page_mark + 1
+    time.sleep(1)
+    assert on_page.mark() == page_mark + 1, "the saved page was reloaded twice"
+    assert "Origins" in server.get("/chapters/beginnings/")[1] and "Origins" in server.get("/")[1]
+
+
 def test_a_burst_of_saves_gives_one_rebuild(server: Server, project: Path):
     files = sorted((project / "content").rglob("*.md"))
     originals = {path: path.read_text(encoding="utf-8") for path in files}
     saves = [(files[i % len(files)], f"{originals[files[i % len(files)]]}\nSaved {i}.\n") for i in range(50)]
-    mark, rebuilds = server.reloads.mark(), server.count("rebuilt:")
+    rebuilds = server.count("rebuilt:")
     for path, text in saves:  # like `git checkout` or an editor writing twice: as fast as it can
         path.write_text(text, encoding="utf-8")
-    mark = server.reloads.after(mark)
+    server.wait_for_count("rebuilt:", rebuilds + 1)
     edit(saves[-1][0], "Saved 49.", "Saved again.")  # a later, separate save: its own rebuild
-    server.reloads.after(mark)
+    server.wait_for_count("rebuilt:", rebuilds + 2)
+    time.sleep(1.5)  # a burst taken as two rebuilds would have printed a third line by now
     assert server.count("rebuilt:") == rebuilds + 2
 
 
