@@ -26,7 +26,7 @@ from .cache import BodyCache, store
 from .errors import BuildFailed, error
 from .gallery import Gallery, ImageCache, encode_in_memory, produce
 from .graph import Site
-from .load import list_static
+from .load import display_path, list_static
 from .pipeline import Memo, Options, Prepared, Progress, palette_of, prepare
 from .reads import Digests, Reads, Replay
 from .render import Job, Renderer, compile_templates, make_environment
@@ -126,13 +126,14 @@ def start(
 
 def own_pages(site: Site, touched: set[Path]) -> list[str]:
     """The pages made from the content files in `touched` (a chapter's page, a mission's page), every language."""
+    names = {display_path(path) for path in touched}  # as the nodes name their files
     found = []
     for edition in site.editions:
         for node in edition.chapters + edition.pages:
-            if Path(node.doc.file.path).resolve() in touched:
+            if node.doc.file.path in names:
                 found.append(edition.prefix + node.url + "index.html")
         for mission in edition.missions:
-            if Path(mission.doc.doc.path).resolve() in touched:
+            if mission.doc.doc.path in names:
                 found.append(edition.prefix + mission.url + "index.html")
     return found
 
