@@ -3,9 +3,12 @@
 Chapters, then the claims page, then an appendix of mission facts, behind a cover (the share-card
 design) and a title page; nav.xhtml and toc.ncx list them. Bodies go through the site's own resolver
 and Markdown, then `xhtml` makes them XHTML and points their links into the book or at the web.
+The flight-path diagrams stay inline SVG, and each picture of the text is in the book as one of the
+files the site publishes for it (a JPEG or PNG near the text column's width, `book_variant`).
 The zip is written by hand because its bytes must not change between builds: every entry has the same
 date (the book's `dcterms:modified`), `mimetype` comes first and uncompressed, and nothing reads the
-clock or draws a random identifier. No disk I/O: the books are bytes for the write stage.
+clock or draws a random identifier. The only disk I/O is reading the pictures' source files, through the
+gallery (`encode_in_memory`); the books are bytes for the write stage.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import datetime as dt
 import io
 import uuid
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,12 +27,14 @@ from markdown_it import MarkdownIt
 from . import cards
 from .dates import PartialDate
 from .errors import ContentError
+from .gallery import Gallery, Photo, encode_in_memory
 from .graph import MissionNode, Site, TextNode
+from .images import Picture, Variant
 from .markdown import slugify
 from .models import OUTCOMES, PROGRAMS, SiteConfig
 from .reads import Digests, Log
 from .render import Download, Edition, Job, Renderer, make_environment, updated_stamp
-from .xhtml import document, link_rewriter
+from .xhtml import document, holds_svg, link_rewriter
 
 BOOK_PAGES = ("claims",)  # the site's pages that the book carries after the chapters, in this order
 ARRIVALS = ("flyby", "orbit", "landing", "impact")  # the event ids that mean a spacecraft reached Mars
@@ -37,6 +42,10 @@ COVER_SIZE = (800, 1200)  # 2:3, like a paperback; larger covers cost a quarter 
 MEDIA_TYPE = "application/epub+zip"
 FOLDER = "EPUB"
 TEMPLATES = "epub"
+# A picture's file in the book: the widest the site publishes up to about the text column's width on a
+# tablet; the site's `<img src>` is the same width. EPUB 3.2's core image types (epubcheck 4) have no WebP.
+BOOK_WIDTH = 960
+BOOK_TYPES = ("image/jpeg", "image/png")
 
 
 @dataclass(frozen=True)
@@ -86,19 +95,45 @@ def identifier(base_url: str, language: str) -> str:
 
 
 def render_books(
-    site: Site, md: MarkdownIt, templates: Path, env: jinja2.Environment | None = None
+    site: Site,
+    md: MarkdownIt,
+    templates: Path,
+    env: jinja2.Environment | None = None,
+    gallery: Gallery | None = None,
 ) -> tuple[dict[str, bytes], list[ContentError]]:
-    """Every language's book: {output name: EPUB bytes}; template problems come back as errors."""
-    renderer = Renderer(site, md, templates, env or make_environment(templates))
+    """Every language's book: {output name: EPUB bytes}; template problems come back as errors.
+
+    `gallery`: the site's pictures; each one a book's text shows is in the book (without it, or when its
+    file cannot be encoded, the picture becomes a link to the web page's file)."""
+    renderer = Renderer(site, md, templates, env or make_environment(templates), gallery=gallery)
     if renderer.errors:
         return {}, renderer.errors
+    editions = [Book(renderer, edition) for edition in renderer.editions]
+    files = picture_files({photo.path: photo for book in editions for photo in book.photos}.values())
     books = {}
-    for edition in renderer.editions:
-        book = Book(renderer, edition)
-        data = book.epub()
+    for book in editions:
+        data = book.epub(files)
         if data is not None:
             books[book.name] = data
     return books, renderer.errors
+
+
+def book_variant(picture: Picture) -> Variant | None:
+    """The one file of a picture the book holds: JPEG or PNG, the widest up to BOOK_WIDTH (or the narrowest
+    when all are wider); None for a WebP original, which the site publishes only as WebP."""
+    fitting = [v for v in picture.variants if v.mime in BOOK_TYPES]
+    narrow = [v for v in fitting if v.width <= BOOK_WIDTH]
+    return max(narrow, key=lambda v: v.width) if narrow else min(fitting, key=lambda v: v.width, default=None)
+
+
+def picture_files(photos: Iterable[Photo]) -> dict[str, bytes]:
+    """The chosen file of each picture, {variant name: bytes}, encoded once for every edition's book. A
+    picture that cannot be decoded is left out (the site's own encoding reports it): the book links it."""
+    chosen = {photo.path: (photo, book_variant(photo.picture)) for photo in photos}
+    held = tuple(photo for photo, variant in chosen.values() if variant is not None)
+    encoded, _ = encode_in_memory(Gallery(tuple(sorted(held, key=lambda photo: photo.path))))
+    names = {variant.name for _, variant in chosen.values() if variant is not None}
+    return {name: data for name, data in encoded.items() if name in names}
 
 
 def downloads(books: Mapping[str, bytes]) -> dict[str, Download]:
@@ -106,7 +141,7 @@ def downloads(books: Mapping[str, bytes]) -> dict[str, Download]:
     return {name.rsplit(".", 2)[1]: Download(name, len(data)) for name, data in books.items()}
 
 
-COVER = frozenset({"images/cover.png"})  # the one picture the book holds
+COVER = frozenset({"images/cover.png"})  # the book's own picture, named by the cover page as it is
 
 
 class Book:
@@ -130,18 +165,36 @@ class Book:
             web=edition.urls.absolute(),
         )
         urls = edition.urls
-        inside = {urls.path(part.node.url): part.href for part in self.plan.parts}
-        inside.update({urls.path(m.url): f"missions.xhtml#mission-{m.slug}" for m in site.missions})
-        self.rewrite = link_rewriter(site.config.base_url, inside)
+        self.inside = {urls.path(part.node.url): part.href for part in self.plan.parts}
+        self.inside.update({urls.path(m.url): f"missions.xhtml#mission-{m.slug}" for m in site.missions})
+        gallery = renderer.gallery
+        shown = [photo for part in self.plan.parts for photo in gallery.for_file(part.node.doc.file.path).values()]
+        self.photos: tuple[Photo, ...] = tuple({photo.path: photo for photo in shown}.values())
 
-    def epub(self) -> bytes | None:
-        entries = self.entries()
+    def epub(self, files: Mapping[str, bytes] | None = None) -> bytes | None:
+        """The book; `files`: the pictures' encoded files by variant name (`picture_files`)."""
+        entries = self.entries(files or {})
         if entries is None:
             return None
         return pack(entries, self._zip_date())
 
-    def entries(self) -> list[Entry] | None:
+    def pictures(self, files: Mapping[str, bytes]) -> list[tuple[Photo, Entry]]:
+        """Each picture the book holds, with its file: named after the site's file, in images/."""
+        held = []
+        for photo in self.photos:
+            variant = book_variant(photo.picture)
+            if variant is not None and variant.name in files:
+                stem = variant.name.removeprefix("img/")
+                entry = Entry(f"images/{stem}", "image-" + stem.rsplit(".", 1)[0], variant.mime, files[variant.name])
+                held.append((photo, entry))
+        return sorted(held, key=lambda pair: pair[1].href)
+
+    def entries(self, files: Mapping[str, bytes]) -> list[Entry] | None:
         """The book's files in reading order after the navigation; None if a template failed."""
+        pictures = self.pictures(files)
+        inside = dict(self.inside)  # a picture's every published file, as the site names it, is the book's one
+        inside.update({self.edition.urls.of(v.name): e.href for p, e in pictures for v in p.picture.variants})
+        rewrite = link_rewriter(self.edition.site.config.base_url, inside)
         texts = [("cover.xhtml", "cover", "epub/cover.html", {}), ("title.xhtml", "title", "epub/title.html", {})]
         texts.append(("nav.xhtml", "nav", "epub/nav.html", {}))
         for part in self.plan.parts:
@@ -152,15 +205,15 @@ class Book:
             html = self._render(href, template, context)
             if html is None:
                 return None
-            properties = "nav" if ident == "nav" else ""
-            entries.append(
-                Entry(href, ident, "application/xhtml+xml", document(html, self.rewrite, COVER), properties, True)
-            )
+            data = document(html, rewrite, COVER)
+            properties = " ".join(p for p in ("nav" if ident == "nav" else "", "svg" if holds_svg(data) else "") if p)
+            entries.append(Entry(href, ident, "application/xhtml+xml", data, properties, True))
         css = self.renderer.env.loader.get_source(self.renderer.env, f"{TEMPLATES}/book.css")[0]
         config = self.edition.site.config
         cover = cards.render_card(config.title, config.subtitle, COVER_SIZE, config.author)
         entries.append(Entry("css/book.css", "css", "text/css", css.encode()))
         entries.append(Entry(next(iter(COVER)), "cover-image", "image/png", cover, "cover-image"))
+        entries += [entry for _, entry in pictures]
         ncx = self._render("toc.ncx", "epub/toc.ncx.xml", {})
         opf = self._render("package.opf", "epub/package.opf.xml", {"entries": entries})
         if ncx is None or opf is None:
@@ -169,7 +222,8 @@ class Book:
         return [Entry("package.opf", "", "application/oebps-package+xml", opf.encode()), *entries]
 
     def _text_context(self, part: Part) -> dict:
-        body = self.renderer.markdown(self.edition, part.node.body, part.node.citations, self.log)
+        node = part.node  # its file names its pictures (the gallery finds them by it)
+        body = self.renderer.markdown(self.edition, node.body, node.citations, self.log, node.doc.file.path)
         return {"part": part, "node": part.node, "body": body}
 
     def _render(self, href: str, template: str, context: dict) -> str | None:

@@ -212,7 +212,7 @@ def _books(prepared: Prepared, options: Options, progress: Progress) -> dict[str
     if compile_templates(make_environment(options.templates), options.templates):
         return {}
     started = time.perf_counter()
-    books, errors = render_books(prepared.site, prepared.md, options.templates)
+    books, errors = render_books(prepared.site, prepared.md, options.templates, gallery=prepared.gallery)
     if errors:
         raise BuildFailed(errors)
     progress("ebook", len(books), _since(started))

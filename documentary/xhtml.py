@@ -3,7 +3,8 @@
 The book's pages go through the same Markdown bodies, resolver and Jinja templates as the site's; only
 the last step differs. lxml's HTML parser reads what HTML allows and XML does not (`<br>`, `&nbsp;`,
 boolean attributes, unclosed `<p>`), and the tree is copied into the XHTML namespace and written as
-XML. Pure functions on strings: no disk.
+XML. An inline `<svg>` goes into the SVG namespace instead, with the mixed-case names the HTML parser
+lowercased put back (`viewbox` -> `viewBox`). Pure functions on strings: no disk.
 """
 
 from __future__ import annotations
@@ -16,15 +17,52 @@ import lxml.html
 from lxml import etree
 
 XHTML = "http://www.w3.org/1999/xhtml"
+SVG = "http://www.w3.org/2000/svg"
+XLINK = "http://www.w3.org/1999/xlink"
+XML = "http://www.w3.org/XML/1998/namespace"
 OPS = "http://www.idpf.org/2007/ops"  # epub:type
 DOCTYPE = "<!DOCTYPE html>"
 # Characters XML 1.0 forbids (HTML tolerates some); a document holding one would not parse.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
-# The web page's machinery; and the pictures' alternative sources and inline SVG diagrams, which the book
-# does not hold (a diagram's figure keeps its caption and the text table beside it).
-_DROPPED = {"script", "style", "form", "input", "button", "iframe", "object", "embed", "svg"}
+_SVG_ELEMENT = re.compile(rb"<svg[\s/>]")
+# The web page's machinery, which a book does not run.
+_DROPPED = {"script", "style", "form", "input", "button", "iframe", "object", "embed"}
+# A picture's choice of files is the browser's; a book's <img> names the one file the book holds.
+_PICTURE_ONLY = ("srcset", "sizes", "loading", "decoding", "fetchpriority")
 _SEMANTICS = {"footnote-ref": "noteref", "footnote-item": "footnote", "footnotes": "endnotes"}  # class -> epub:type
+
+# SVG's mixed-case names, which the HTML parser lowercases: the tables of the HTML standard's "adjust SVG
+# tag names" and "adjust SVG attributes" steps (https://html.spec.whatwg.org/#parsing-main-inforeign).
+_SVG_TAGS = {
+    name.lower(): name
+    for name in (  # noqa: SIM905 (a table to read, not a list to edit)
+        "altGlyph altGlyphDef altGlyphItem animateColor animateMotion animateTransform clipPath feBlend "
+        "feColorMatrix feComponentTransfer feComposite feConvolveMatrix feDiffuseLighting feDisplacementMap "
+        "feDistantLight feDropShadow feFlood feFuncA feFuncB feFuncG feFuncR feGaussianBlur feImage feMerge "
+        "feMergeNode feMorphology feOffset fePointLight feSpecularLighting feSpotLight feTile feTurbulence "
+        "foreignObject glyphRef linearGradient radialGradient textPath"
+    ).split()
+}
+_SVG_ATTRIBUTES = {
+    name.lower(): name
+    for name in (  # noqa: SIM905 (a table to read, not a list to edit)
+        "attributeName attributeType baseFrequency baseProfile calcMode clipPathUnits contentScriptType "
+        "contentStyleType diffuseConstant edgeMode externalResourcesRequired filterRes filterUnits glyphRef "
+        "gradientTransform gradientUnits kernelMatrix kernelUnitLength keyPoints keySplines keyTimes "
+        "lengthAdjust limitingConeAngle markerHeight markerUnits markerWidth maskContentUnits maskUnits "
+        "numOctaves pathLength patternContentUnits patternTransform patternUnits pointsAtX pointsAtY "
+        "pointsAtZ preserveAlpha preserveAspectRatio primitiveUnits refX refY repeatCount repeatDur "
+        "requiredExtensions requiredFeatures specularConstant specularExponent spreadMethod startOffset "
+        "stdDeviation stitchTiles surfaceScale systemLanguage tableValues targetX targetY textLength viewBox "
+        "viewTarget xChannelSelector yChannelSelector zoomAndPan"
+    ).split()
+}
+# The standard's "adjust foreign attributes": prefixed names the HTML parser keeps as plain text.
+_SVG_PREFIXED = {
+    **{f"xlink:{n}": f"{{{XLINK}}}{n}" for n in ("actuate", "arcrole", "href", "role", "show", "title", "type")},
+    **{f"xml:{n}": f"{{{XML}}}{n}" for n in ("base", "lang", "space")},
+}
 
 Rewrite = Callable[[str], str]
 
@@ -32,20 +70,28 @@ Rewrite = Callable[[str], str]
 def document(html: str, rewrite: Rewrite = str, held: frozenset[str] = frozenset()) -> bytes:
     """A whole HTML page (`<html>...`) as an XHTML document: UTF-8, with the XML declaration and doctype.
 
-    `held`: the book's own files an `<img>` may name as they are (the cover); every other picture becomes a link."""
+    `held`: the book's own files an `<img>` may name as they are (the cover); a picture `rewrite` sends
+    to a book file is held too, and every other picture becomes a link."""
     source = lxml.html.document_fromstring(_NOT_XML.sub("", html) or "<html></html>")
     _convert(source, rewrite, held)
     root = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": OPS}, attrib=dict(source.attrib))
     if source.get("lang"):  # EPUB reading systems read xml:lang; HTML's lang stays for the HTML rules
-        root.set("{http://www.w3.org/XML/1998/namespace}lang", source.get("lang"))
+        root.set(f"{{{XML}}}lang", source.get("lang"))
     root.extend(list(source))  # moved under a root that declares the namespaces, so no prefixes are written
     return etree.tostring(root, encoding="utf-8", xml_declaration=True, doctype=DOCTYPE) + b"\n"
 
 
-def fragment(html: str, rewrite: Rewrite = str) -> str:
-    """HTML body content as XHTML markup (no namespace declarations), for tests and templates."""
+def holds_svg(document: bytes) -> bool:
+    """Whether an XHTML document from `document` holds inline SVG (its manifest item then says `svg`).
+
+    Markup's `<` is written only for elements (text has `&lt;`), and only the SVG namespace has `svg`."""
+    return _SVG_ELEMENT.search(document) is not None
+
+
+def fragment(html: str, rewrite: Rewrite = str, held: frozenset[str] = frozenset()) -> str:
+    """HTML body content as XHTML markup (no namespace declarations but SVG's), for tests and templates."""
     source = lxml.html.fragment_fromstring(_NOT_XML.sub("", html), create_parent="div")
-    _convert(source, rewrite)
+    _convert(source, rewrite, held)
     holder = etree.Element(f"{{{XHTML}}}div", nsmap={None: XHTML, "epub": OPS})
     holder.text = source.text
     holder.extend(list(source))
@@ -54,7 +100,8 @@ def fragment(html: str, rewrite: Rewrite = str) -> str:
 
 
 def _convert(root, rewrite: Rewrite, held: frozenset[str] = frozenset()) -> None:
-    """In place: drop what a book can't hold, fix names and values, then move every element into XHTML.
+    """In place: drop what a book can't hold, fix names and values, then move every element into XHTML
+    (an inline SVG diagram into SVG).
 
     Renaming in place is several times faster than copying the tree element by element.
     """
@@ -65,14 +112,70 @@ def _convert(root, rewrite: Rewrite, held: frozenset[str] = frozenset()) -> None
             # libxml2's HTML parser may nest the <img> inside an unknown <source>: keep the children
             node.drop_tag()
     for node in list(root.iterdescendants("img")):
-        _link_to_picture(node, rewrite, held)
+        _picture(node, rewrite, held)
+    for node in [n for n in root.iterdescendants("svg") if not any(a.tag == "svg" for a in n.iterancestors())]:
+        _into_svg(node, rewrite)
     for element in root.iter():
+        if element.tag.startswith(f"{{{SVG}}}"):  # done by _into_svg
+            continue
         _fix_attributes(element, rewrite)
         semantic = _semantic(element)
         if semantic:
             element.set(f"{{{OPS}}}type", semantic)
     for element in root.iter():
-        element.tag = f"{{{XHTML}}}{element.tag.lower()}"
+        if not element.tag.startswith("{"):
+            element.tag = f"{{{XHTML}}}{element.tag.lower()}"
+
+
+def _into_svg(svg, rewrite: Rewrite) -> None:
+    """One inline diagram into the SVG namespace, with SVG's own spelling of each name, under an `<svg>`
+    that declares the namespace as the default (and xlink's when it is used), so no prefix is written.
+    `<title>`, `<desc>` and the aria attributes stay as they are: screen readers read them."""
+    linked = any(name.startswith("xlink:") for element in svg.iter() for name in element.attrib)
+    top = etree.Element(f"{{{SVG}}}svg", nsmap={None: SVG, **({"xlink": XLINK} if linked else {})})
+    top.text, top.tail = svg.text, svg.tail
+    _svg_attributes(svg, top, rewrite)
+    top.extend(list(svg))
+    svg.getparent().replace(svg, top)
+    pending = list(top)
+    while pending:
+        element = pending.pop()
+        original = dict(element.attrib)
+        element.attrib.clear()
+        element.tag = f"{{{SVG}}}{_SVG_TAGS.get(element.tag, element.tag)}"
+        _svg_attributes(original, element, rewrite)
+        if element.tag == f"{{{SVG}}}foreignObject":
+            for child in list(element):
+                _back_into_xhtml(child)
+        else:
+            pending.extend(element)
+
+
+def _back_into_xhtml(element) -> None:
+    """A `<foreignObject>`'s content is HTML again: the element declares XHTML as its default namespace
+    (libxml2 would write it unprefixed without, and SVG's default would claim it); the rest of the XHTML
+    pass renames its descendants."""
+    html = etree.Element(f"{{{XHTML}}}{element.tag.lower()}", nsmap={None: XHTML}, attrib=dict(element.attrib))
+    html.text, html.tail = element.text, element.tail
+    html.extend(list(element))
+    element.getparent().replace(element, html)
+
+
+def _svg_attributes(source, target, rewrite: Rewrite) -> None:
+    """`source`'s attributes (an element or a dict) on `target`, spelled as SVG spells them. Namespace
+    declarations (`xmlns`, `xmlns:xlink`) are the writer's business, and a name XML can't have is dropped."""
+    for name, value in list(source.items()):
+        if name == "xmlns" or name.startswith("xmlns:"):
+            continue
+        if name in _SVG_PREFIXED:
+            name = _SVG_PREFIXED[name]
+        elif _NAME.match(name):
+            name = _SVG_ATTRIBUTES.get(name, name)
+        else:
+            continue
+        if name in ("href", f"{{{XLINK}}}href"):  # an SVG <a> or <use>: into the book like any link
+            value = rewrite(value)
+        target.set(name, value)
 
 
 def _fix_attributes(element, rewrite: Rewrite) -> None:
@@ -88,7 +191,7 @@ def _fix_attributes(element, rewrite: Rewrite) -> None:
 
 def _semantic(element) -> str | None:
     """The epub:type that lets a reading system show a footnote as a pop-up (markdown-it's footnote classes)."""
-    if element.tag not in ("a", "li", "section"):
+    if element.tag not in ("a", "li", "section"):  # (an element back in XHTML has its namespace: not these)
         return None
     holder = element.getparent() if element.tag == "a" else element  # a note reference: <sup class=footnote-ref><a>
     classes = (holder.get("class") or "").split() if holder is not None else []
@@ -96,9 +199,12 @@ def _semantic(element) -> str | None:
     return kind if (kind == "noteref") == (element.tag == "a") else None
 
 
-def _link_to_picture(image, rewrite: Rewrite, held: frozenset[str]) -> None:
-    """The book holds no pictures: each becomes a link to it on the web, or its alt text where its address
-    is relative to a content file (a remote image, or one missing from the book, fails EPUB's rules)."""
+def _picture(image, rewrite: Rewrite, held: frozenset[str]) -> None:
+    """A picture the book holds keeps its `<img>`, with the one file the book has for it; any other becomes
+    a link to it on the web, or its alt text where its address is relative to a content file (a remote
+    image, or one missing from the book, fails EPUB's rules)."""
+    for name in _PICTURE_ONLY:
+        image.attrib.pop(name, None)
     source = image.get("src", "")
     target = rewrite(source)
     if source in held or (target != source and "://" not in target):

@@ -1,6 +1,7 @@
 """epub.py: what the book holds, its metadata, its links, and a zip that is the same every time."""
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -8,11 +9,14 @@ import ebooklib
 import pytest
 from ebooklib import epub as ebooklib_epub
 from lxml import etree
+from PIL import Image
 
-from documentary.epub import book_name, downloads, identifier, render_books
+from documentary import gallery as gallery_stage
+from documentary.epub import book_name, book_variant, downloads, identifier, render_books
 from documentary.graph import build_graph
+from documentary.images import Info, plan
 from documentary.markdown import make_parser
-from documentary.xhtml import OPS, XHTML
+from documentary.xhtml import OPS, SVG, XHTML
 
 from .sitekit import chapter_md, content, mission_yaml
 
@@ -188,3 +192,141 @@ def test_ebooklib_reads_the_book_back(books, tmp_path):
     names = [item.get_name() for item in book.get_items_of_type(ebooklib.ITEM_DOCUMENT)]
     assert "EPUB/chapter-01.xhtml" in names or "chapter-01.xhtml" in names
     assert [i[0] for i in book.spine][:3] == ["cover", "title", "nav"]
+
+
+# --- Pictures and diagrams ------------------------------------------------------------------------
+
+PICTURES = (
+    '![Dunes at dusk](images/dunes.jpg "The dunes.")\n\n'
+    "An emblem ![a red disc](images/disc.png) inline, a WebP ![a webp](images/w.webp) and a damaged\n"
+    "![a broken one](images/broken.jpg) picture.\n\n"
+    "```flightpath\nmissions: [mars-3]\n```\n"
+)
+CREDIT = "credit: Drawn for the tests\nlicence: CC0 1.0\n"
+
+
+def picture(size: tuple[int, int], fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (190, 110, 60)).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def illustrated(tmp_path_factory):
+    """A one-chapter site with pictures (Pillow-drawn files) and a flight-path diagram, its gallery, its book."""
+    root = tmp_path_factory.mktemp("illustrated")
+    images = root / "content" / "chapters" / "images"
+    images.mkdir(parents=True)
+    files = {
+        "dunes.jpg": picture((1200, 800), "JPEG"),
+        "disc.png": picture((300, 300), "PNG"),
+        "w.webp": picture((640, 480), "WEBP"),
+        "broken.jpg": picture((800, 600), "JPEG")[:700],  # the header reads, the pixels do not
+    }
+    for name, data in files.items():
+        (images / name).write_bytes(data)
+        (images / f"{name}.yaml").write_text(CREDIT)
+    missions = {"mars-3": mission_yaml("Mars 3", extra=ARRIVED)}
+    site, problems = build_graph(content(missions, {"01-one": chapter_md("One", PICTURES)}), make_parser())
+    assert [p for p in problems if p.severity == "error"] == []
+    here = os.getcwd()
+    os.chdir(root)  # the content's display paths (content/...) are the files under it
+    try:
+        found, problems = gallery_stage.gather(site, Path("content"), gallery_stage.ImageCache())
+    finally:
+        os.chdir(here)
+    assert problems == [] and len(found.photos) == 4
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        books, errors = render_books(site, make_parser(), ROOT / "templates", gallery=found)
+    assert errors == []
+    return site, found, entries(books["t.en.epub"]), books["t.en.epub"]
+
+
+def manifest(files: dict[str, bytes]) -> dict[str, etree._Element]:
+    opf = etree.fromstring(files["EPUB/package.opf"])
+    return {item.get("href"): item for item in opf.iterfind(".//opf:item", NS)}
+
+
+def photo(found, name: str):
+    return next(p for p in found.photos if p.file.endswith(name))
+
+
+def test_a_picture_is_in_the_book_as_one_of_the_sites_files_and_its_img_names_it(illustrated):
+    site, found, files, _ = illustrated
+    dunes = book_variant(photo(found, "dunes.jpg").picture)
+    assert (dunes.name, dunes.width, dunes.mime) == (photo(found, "dunes.jpg").picture.default.name, 960, "image/jpeg")
+    href = "images/" + dunes.name.removeprefix("img/")
+    with Image.open(io.BytesIO(files[f"EPUB/{href}"])) as image:
+        assert (image.format, image.size) == ("JPEG", (960, 640))
+    assert manifest(files)[href].get("media-type") == "image/jpeg"
+    one = xhtml(files, "chapter-01.xhtml")
+    figure = one.find(".//x:figure[@class='photo']", NS)
+    img = figure.find("x:img", NS)
+    assert img.attrib == {"src": href, "width": "1200", "height": "800", "alt": "Dunes at dusk"}
+    assert "The dunes." in "".join(figure.find("x:figcaption", NS).itertext())
+    assert one.find(".//x:picture", NS) is None and one.find(".//x:source", NS) is None
+    disc = "images/" + book_variant(photo(found, "disc.png").picture).name.removeprefix("img/")
+    assert manifest(files)[disc].get("media-type") == "image/png" and files[f"EPUB/{disc}"].startswith(b"\x89PNG")
+    assert one.find(f".//x:p/x:img[@src='{disc}']", NS).get("alt") == "a red disc"
+
+
+def test_a_picture_the_book_cannot_hold_is_a_link_to_the_web_with_its_alt_text(illustrated):
+    site, found, files, _ = illustrated
+    one = xhtml(files, "chapter-01.xhtml")
+    links = {a.text: a.get("href") for a in one.iterfind(".//x:a", NS)}
+    for alt, name in (("a webp", "w.webp"), ("a broken one", "broken.jpg")):
+        default = photo(found, name).picture.default.name
+        assert links[alt] == f"https://example.org/sub/{default}"
+        assert not [f for f in files if f.endswith(default.removeprefix("img/"))]
+    assert book_variant(photo(found, "w.webp").picture) is None  # the site publishes a WebP only as WebP
+    assert {img.get("src") for img in one.iter(f"{{{XHTML}}}img")} == {
+        h for h, item in manifest(files).items() if item.get("media-type").startswith("image/") and "cover" not in h
+    }
+
+
+def test_the_book_names_each_image_it_holds_and_no_other(illustrated):
+    site, found, files, _ = illustrated
+    pictures = {name for name in files if name.startswith("EPUB/images/")}
+    assert len(pictures) == 3  # the cover, the dunes and the disc
+    assert {f"EPUB/{href}" for href in manifest(files) if href.startswith("images/")} == pictures
+
+
+def test_the_diagram_is_inline_svg_and_its_chapter_is_declared_svg(illustrated):
+    files = illustrated[2]
+    text = files["EPUB/chapter-01.xhtml"].decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-flightpath" viewBox="0 0 ' in text
+    svg = xhtml(files, "chapter-01.xhtml").find(f".//{{{SVG}}}svg")
+    assert svg.findtext(f"{{{SVG}}}title") == "The flight of Mars 3 from Earth to Mars"
+    assert svg.get("role") == "img" and svg.get("aria-labelledby").endswith("-desc")
+    items = manifest(files)
+    assert items["chapter-01.xhtml"].get("properties") == "svg"
+    assert [h for h, item in items.items() if "svg" in (item.get("properties") or "")] == ["chapter-01.xhtml"]
+    assert items["nav.xhtml"].get("properties") == "nav"
+
+
+def test_the_stylesheet_draws_every_class_the_diagram_uses(illustrated):
+    files = illustrated[2]
+    css = files["EPUB/css/book.css"].decode()
+    svg = xhtml(files, "chapter-01.xhtml").find(f".//{{{SVG}}}svg")
+    classes = {c for el in svg.iter() for c in (el.get("class") or "").split()}
+    assert {"fp-orbit-earth", "fp-arc", "fp-sun", "legend"} <= classes
+    undrawn = {c for c in classes if f".{c} " not in css and f".{c}," not in css}
+    # drawn by a wider rule: svg.chart, .fp-arc's solid line, `.chart text`
+    assert undrawn == {"chart-flightpath", "fp-arc-0", "fp-label"}
+    assert ".chart text { fill: currentColor;" in css  # the reading system's text colour, on any page colour
+
+
+def test_an_illustrated_book_is_the_same_bytes_every_time(illustrated):
+    site, found, _, data = illustrated
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        again = render_books(site, make_parser(), ROOT / "templates", gallery=found)[0]["t.en.epub"]
+    assert again == data
+
+
+def test_the_book_takes_a_jpeg_or_png_up_to_the_column_width():
+    assert book_variant(plan("k", Info("JPEG", 3000, 2000))).name == "img/k-960.jpg"
+    assert book_variant(plan("k", Info("PNG", 900, 900))).name == "img/k-900.png"
+    assert book_variant(plan("k", Info("PNG", 64, 64))).name == "img/k-64.png"
+    assert book_variant(plan("k", Info("WEBP", 3000, 2000))) is None
