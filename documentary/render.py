@@ -687,9 +687,11 @@ def make_renderer(
     assets: Mapping[str, str] | None = None,
     gallery: Gallery | None = None,
     palette: cards.Palette = cards.DEFAULT_PALETTE,
+    env: jinja2.Environment | None = None,
 ) -> tuple[Renderer | None, list[ContentError]]:
-    """The renderer, every template compiled once; None with every template and interface-words problem."""
-    env = make_environment(templates, compiled)
+    """The renderer, every template compiled once (in `env` when given: the ebooks' renderer shares it);
+    None with every template and interface-words problem."""
+    env = env or make_environment(templates, compiled)
     errors = compile_templates(env, templates)
     if errors:
         return None, errors
