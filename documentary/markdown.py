@@ -166,7 +166,8 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
             headings.append(_heading(tokens[index - 1], token))
         at = where.inline(token)
         brackets: list[list[tuple[int, int, str]]] = []  # the references after each `[` still open
-        for child in token.children or []:
+        children = token.children or []
+        for position, child in enumerate(children):
             offset = child.meta.get("offset") if child.meta else None
             if child.type in ("wikilink", "cite"):
                 line, col = at(offset)
@@ -176,7 +177,7 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
                 if in_heading and child.type == "wikilink" and refs[-1].kind in ("fact", "count"):
                     problems.append((line, col, heading_problem(refs[-1])))
             elif child.type == "text" and ("[" in child.content or "]" in child.content):
-                problems += _in_link_text(child.content, brackets)
+                problems += _in_link_text(child.content + _opens_link(children, position + 1), brackets)
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
                 if _is_site_link(href):
@@ -186,10 +187,17 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
     return Doc(tokens, env, tuple(refs), tuple(headings), words, tuple(images), tuple(problems))
 
 
+def _opens_link(children: list[Token], index: int) -> str:
+    """`[` if the token at `index` is a link the link rule made (so it starts with `[` in the source), else ""."""
+    after = children[index] if index < len(children) else None
+    return "[" if after is not None and after.type == "link_open" and "offset" in (after.meta or {}) else ""
+
+
 def _in_link_text(text: str, brackets: list[list[tuple[int, int, str]]]) -> list[tuple[int, int, str]]:
     """References between a `[` and a `](` or `][`: meant as a link's text, which cannot hold a link.
 
-    markdown-it then makes no link at all (`[see [[a]]](/x/)` stays text), so the brackets are in text.
+    markdown-it then makes no link of them (`[see [[a]]](/x/)` stays text), so the brackets are in text;
+    in `[the [@k] record][r]` the `[r]` that follows becomes a link of its own (`text` ends with its `[`).
     """
     problems = []
     for index, char in enumerate(text):

@@ -77,6 +77,7 @@ def test_the_rust_path_gives_exactly_what_markdown_it_py_gives(md):
 ONLY_PY = ["Attributes {#id .class}", "[[a]](/x)", "[@k]: /url", "![[a]]", "NUL \x00", "An ![image](a.png)"]
 ONLY_PY += ["```flightpath\nmissions: [mars-3]\n```"]  # only markdown-it-py records images and flight paths
 ONLY_PY += ["## [[mars-3]]", "Text\n\n### The [[mars-3|lander]]", "Setext [[a]]\n===", "## [[a:launch.date]]"]
+ONLY_PY += ["[the [@k] record][r]\n\n[r]: /s/"]  # headings holding a reference, above; a reference in link text
 
 
 @pytest.mark.parametrize("text", ONLY_PY)

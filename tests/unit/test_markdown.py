@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from documentary.markdown import PENDING, make_parser, parse, render, split_wikilink
+from documentary.markdown import PENDING, make_parser, nested_problem, parse, render, split_wikilink
 
 
 class FakeResolver:
@@ -190,6 +190,23 @@ def test_positions_are_exact_on_later_lines_and_for_repeats(md):
 def test_a_reference_in_a_link_s_text_is_a_problem_at_its_position(md):
     doc = parse(md, "See [the [[x]] page](/t/) and [[y]].")
     assert [(line, col) for line, col, _ in doc.problems] == [(1, 10)]
+
+
+def test_references_in_link_text_are_problems_in_every_form_of_link(md):
+    text = "[see [[a]]](/t/), [the [@k] record][r], [x *[[b]]* y][]\nand [[c]] [ok](/t/) [[d]]\n\n[r]: /s/\n"
+    doc = parse(md, text, first_line=2)
+    assert doc.problems == (
+        (2, 6, nested_problem("[[a]]")),
+        (2, 24, nested_problem("[@k]")),
+        (2, 45, nested_problem("[[b]]")),
+    )
+    assert nested_problem("[[a]]").startswith("mission reference [[a]] inside a link's text: a link cannot hold")
+
+
+def test_references_in_link_text_in_a_yaml_description_are_at_their_file_columns(md):
+    file_text = "name: x\ndescription: |\n  Twin of [[a]].\n  Read [about [[a]] here](/t/).\n"
+    doc = parse(md, "Twin of [[a]].\nRead [about [[a]] here](/t/).\n", first_line=3, file_text=file_text)
+    assert [(line, col) for line, col, _ in doc.problems] == [(4, 15)]
 
 
 def test_a_setext_heading_over_two_lines_keeps_its_words_apart(md):
