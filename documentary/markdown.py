@@ -184,6 +184,7 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
                     refs.append(Ref("link", href, None, *at(offset), href))
             elif child.type == "image":
                 images.append(image_ref(child, *at(offset)))
+                problems += _in_alt_text(child, offset, at)
     return Doc(tokens, env, tuple(refs), tuple(headings), words, tuple(images), tuple(problems))
 
 
@@ -210,6 +211,22 @@ def _in_link_text(text: str, brackets: list[list[tuple[int, int, str]]]) -> list
             elif brackets:
                 brackets[-1] += inner
     return problems
+
+
+def _in_alt_text(image: Token, offset: int | None, at) -> list[tuple[int, int, str]]:
+    """References in an image's description (`![the [[mars-3]] lander](x.jpg)`): alt text is plain words, so
+    markdown-it would drop them. Offsets in the description count from its start, after `![`."""
+    start = (offset or 0) + 2
+    return [
+        (*at(start + child.meta["offset"]), alt_problem(child.content))
+        for child in image.children or ()
+        if child.type in ("wikilink", "cite")
+    ]
+
+
+def alt_problem(raw: str) -> str:
+    what = "citation" if raw.startswith("[@") else "mission reference"
+    return f"{what} {raw} inside an image's description: the alt text is plain words; write them out"
 
 
 def heading_problem(ref: Ref) -> str:

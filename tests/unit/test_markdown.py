@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from documentary.markdown import PENDING, make_parser, nested_problem, parse, render, split_wikilink
+from documentary.markdown import PENDING, alt_problem, make_parser, nested_problem, parse, render, split_wikilink
 
 
 class FakeResolver:
@@ -167,6 +167,19 @@ def test_a_fact_or_count_in_a_heading_is_a_problem_at_its_position(md, text, wha
         (line, col, f"{what} in a heading: a heading holds words and mission names ([[slug]], [[slug|text]]),"
          f" which make its id and its entry in the contents; move the {what.split()[0]} into the text"),
     )  # fmt: skip
+
+
+def test_references_in_an_image_s_description_are_problems_at_their_positions(md):
+    doc = parse(md, "Para.\n\nSee ![the *[[mars-3]]* lander [@k]](x.png)\nand ![[[y]]](z.png)\n", first_line=3)
+    assert doc.problems == (
+        (5, 12, alt_problem("[[mars-3]]")),
+        (5, 31, alt_problem("[@k]")),
+        (6, 7, alt_problem("[[y]]")),
+    )
+    assert (
+        alt_problem("[@k]")
+        == "citation [@k] inside an image's description: the alt text is plain words; write them out"
+    )
 
 
 def test_the_reserved_ids_are_exactly_the_templates_ids():
