@@ -5,6 +5,8 @@ graph (mission names, citation numbers, the base path). `compile_doc` parses a b
 resolver that leaves a numbered hole at each of those calls, and drops the tokens (most of the memory).
 `render_body` later asks the real resolver for each hole. The resolver's methods are pure functions of
 their arguments (they read the frozen Site), so the result is byte for byte what `markdown.render` gives.
+A heading that names a mission (`## [[mars-2]]`) waits for the name as well: the graph, which knows the
+names of each language, calls `name_headings` to word it for the contents and give it its id.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import astuple, dataclass
+from collections.abc import Mapping
+from dataclasses import astuple, dataclass, replace
 from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
-from .markdown import Doc, Heading, Ref, Resolver, parse, render
+from .markdown import PENDING, RESERVED_IDS, Doc, Heading, Ref, Resolver, parse, render, slugify, unique_id
 from .markdown_images import ImageRef
 
 
@@ -99,11 +102,62 @@ def render_body(md: MarkdownIt, doc: Doc, resolver: Resolver) -> str:
     return _MARK.sub(lambda m: values[int(m[1])] if m[2] == "&" else escapeHtml(str(values[int(m[1])])), doc.html)
 
 
+def name_headings(doc: Doc, names: Mapping[str, str]) -> Doc:
+    """The body with every heading that names a mission (`## [[mars-2]]`) worded with the name (slug -> name,
+    in the body's language), for the table of contents, and with its id made from it (`id="mars-2"` from
+    "Mars 2", `id="марс-2"` from «Марс-2»).
+
+    The graph calls this once it knows the names; a body without such headings is returned as it is. The
+    new ids are unique against the templates' ids and every id the parser gave, in the order of the page.
+    An unknown slug (reported by the graph) keeps the slug.
+    """
+    if not any(h.parts for h in doc.headings):
+        return doc
+    taken = set(RESERVED_IDS) | {h.id for h in doc.headings if h.id and not _pending(h.id)}
+    ids: dict[str, str] = {}
+    headings = []
+    for heading in doc.headings:
+        if not heading.parts:
+            headings.append(heading)
+            continue
+        words = (names.get(part, part) if odd else part for odd, part in _alternating(heading.parts))
+        text = "".join(words).strip()
+        ident = heading.id
+        if _pending(ident):
+            ident = ids[heading.id] = unique_id(slugify(text), taken)
+        headings.append(Heading(heading.level, ident, text))
+    if isinstance(doc, CompiledDoc):
+        html = _PENDING.sub(lambda m: f'id="{escapeHtml(ids[m[1]])}"', doc.html)
+        return replace(doc, headings=tuple(headings), html=html)
+    return replace(doc, tokens=[_named(token, ids) for token in doc.tokens], headings=tuple(headings))
+
+
+_PENDING = re.compile(r'id="(\x00heading-\d+\x00)"')  # markdown.PENDING in the HTML
+
+
+def _pending(ident: str) -> bool:
+    return ident.startswith(PENDING[0])  # NUL: no id from the source starts with it
+
+
+def _alternating(parts: tuple[str, ...]):
+    """(False, words), (True, slug), (False, words), ..."""
+    return ((index % 2 == 1, part) for index, part in enumerate(parts))
+
+
+def _named(token, ids: Mapping[str, str]):
+    ident = token.attrs.get("id") if token.type == "heading_open" else None
+    if ident not in ids:
+        return token
+    token = token.copy()
+    token.attrSet("id", ids[ident])
+    return token
+
+
 def to_bytes(doc: CompiledDoc) -> bytes:
     """For the cache: one line of JSON (everything but the HTML), then the HTML."""
     meta = {
         "refs": [list(_ref_fields(r)) for r in doc.refs],
-        "headings": [[h.level, h.id, h.text] for h in doc.headings],
+        "headings": [[h.level, h.id, h.text, list(h.parts)] for h in doc.headings],
         "words": doc.words,
         "images": [list(astuple(image)) for image in doc.images],
         "problems": [list(p) for p in doc.problems],
@@ -124,7 +178,7 @@ def from_bytes(blob: bytes) -> CompiledDoc:
         tokens=[],
         env={},
         refs=tuple(_shared_ref(*fields) for fields in meta["refs"]),
-        headings=tuple(Heading(*fields) for fields in meta["headings"]),
+        headings=tuple(Heading(level, ident, text, tuple(parts)) for level, ident, text, parts in meta["headings"]),
         words=int(meta["words"]),
         images=tuple(ImageRef(*fields) for fields in meta["images"]),
         problems=tuple((int(line), int(col), str(message)) for line, col, message in meta["problems"]),

@@ -13,8 +13,9 @@ markdown-it-py path. How it keeps the result exact:
   attribute, a URL) sends the body to markdown-it-py.
 - Whatever could parse differently once a reference is a mark (a reference definition `[@x]: /url`, a
   reference right before `(` or `[`, `|` in a wikilink where a table could split it, `![[`, `[[[`), and
-  whatever the Rust parser lacks (`{`, raw HTML allowed), and images and ```` ```flightpath ```` blocks (only
-  `markdown.parse` records them and asks the resolver for their HTML) also go to markdown-it-py.
+  whatever the Rust parser lacks (`{`, raw HTML allowed), images and ```` ```flightpath ```` blocks (only
+  `markdown.parse` records them and asks the resolver for their HTML), and headings holding a `[[...]]`
+  (their words and ids wait for a mission's name, see `bodies.name_headings`) also go to markdown-it-py.
 - Footnotes are renumbered by first reference and lettered as `markdown.py` does; heading ids come from
   the same `slugify` and `unique_id`; site links become `site_url` holes; words are counted from the
   same text. `tests/unit/test_fastpath.py` compares both paths on every body of the real site, the
@@ -134,7 +135,10 @@ def compile_fast(job: ParseJob, allow_html: bool) -> CompiledDoc | None:
     if filled is None:
         return None
     body, holes = filled
-    body, headings = _headings(body, holes)
+    named = _headings(body, holes)
+    if named is None:
+        return None
+    body, headings = named
     links = _links(marked, body, starts, where)
     if links is None:
         return None
@@ -351,8 +355,9 @@ class _Unsure(Exception):
     """A mark doubled, or inside a tag: the body takes markdown-it-py."""
 
 
-def _headings(body: str, holes: list) -> tuple[str, tuple[Heading, ...]]:
-    """Ids for level-2 and -3 headings and every heading's text, as `markdown.py` gives them."""
+def _headings(body: str, holes: list) -> tuple[str, tuple[Heading, ...]] | None:
+    """Ids for level-2 and -3 headings and every heading's text, as `markdown.py` gives them; None for a
+    heading holding a `[[...]]` (its words wait for a name, or it is an error: markdown-it-py's part)."""
     if "<h" not in body:
         return body, ()
     taken = set(RESERVED_IDS)
@@ -360,22 +365,18 @@ def _headings(body: str, holes: list) -> tuple[str, tuple[Heading, ...]]:
 
     def heading(match: re.Match) -> str:
         level, inner = int(match[1]), match[2]
-        plain = _SUP.sub("", inner).replace("\n", "")
-        title = html.unescape(_TAG.sub("", re.sub("\x00\\d+&\x00", "", plain)))
-        shown = html.unescape(_TAG.sub("", re.sub("\x00(\\d+)&\x00", lambda m: _hole_text(holes[int(m[1])]), plain)))
+        if any(holes[int(n)][0] == _WIKILINK for n in _HOLE.findall(inner)):
+            raise _Unsure
+        plain = _SUP.sub("", inner).replace("\n", " ")  # a line break in a setext heading parts two words
+        title = html.unescape(_TAG.sub("", _HOLE.sub("", plain))).strip()  # citations add no words
         ident = unique_id(slugify(title), taken) if level in ANCHOR_LEVELS else ""
-        headings.append(Heading(level, ident, shown.strip()))
+        headings.append(Heading(level, ident, title))
         return f'<h{level} id="{ident}">{inner}</h{level}>' if ident else match[0]
 
-    return _HEADING.sub(heading, body), tuple(headings)
-
-
-def _hole_text(hole: tuple[str, tuple]) -> str:
-    method, args, _ = hole
-    if method != "wikilink":
-        return ""
-    kind, target, detail = args
-    return html.escape(detail if kind == "mission" and detail else target)
+    try:
+        return _HEADING.sub(heading, body), tuple(headings)
+    except _Unsure:
+        return None
 
 
 def _links(marked: str, body: str, starts, where: Locator) -> dict[str, list[tuple[int, int]]] | None:

@@ -14,7 +14,7 @@ from functools import cached_property
 from markdown_it import MarkdownIt
 
 from . import facts, sourcecheck
-from .bodies import ParseJob, parse_each
+from .bodies import ParseJob, name_headings, parse_each
 from .dating import Dates, midnight, newest, page_dates
 from .errors import ContentError, Source, error, warning
 from .feeds import SERIES
@@ -305,6 +305,8 @@ def _parse_bodies(content: Content, missions: dict[str, MissionDoc], parse_all: 
     texts = content.chapters + content.pages
     described = [slug for slug, m in missions.items() if m.data.description.strip()]
     docs = parse_all([_text_job(t) for t in texts] + [_description_job(missions[s]) for s in described])
+    names = {slug: m.data.name for slug, m in missions.items()}  # in this edition's language, for `## [[slug]]`
+    docs = [name_headings(doc, names) for doc in docs]
     count = len(content.chapters)
     chapters = list(zip(content.chapters, docs[:count], strict=True))
     pages = list(zip(content.pages, docs[count : len(texts)], strict=True))

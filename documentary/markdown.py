@@ -40,6 +40,9 @@ TEMPLATE_IDS = frozenset(
 NOTES_HEADING_ID = "footnotes-heading"  # the notes section's own heading (see _render_footnote_block_open)
 RESERVED_IDS = TEMPLATE_IDS | {NOTES_HEADING_ID}  # no generated heading id is one of these
 ANCHOR_LEVELS = (2, 3)
+# The id of a heading that waits for a mission's name: NUL cannot come from the source (markdown-it makes
+# it U+FFFD), so the placeholder is found again in the HTML and the tokens, and nowhere else.
+PENDING = "\x00heading-{}\x00"
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,18 @@ class Ref:
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading: level, id ("" at levels 1 and 4-6 without `{#id}`) and words (the contents show them).
+
+    A heading naming a mission (`## [[mars-2]] reaches Mars`) has `parts`: its words and slugs alternating,
+    `("", "mars-2", " reaches Mars")`. Its `text` holds the slugs and its id (when generated) is a
+    placeholder (`PENDING`) until the graph, which knows the names in each language, calls
+    `bodies.name_headings`.
+    """
+
     level: int
     id: str
     text: str
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,33 +161,44 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
         if token.type != "inline":
             continue
         words += sum(len(_WORD.findall(c.content)) for c in token.children or () if c.type == "text")
-        if index and tokens[index - 1].type == "heading_open":
-            opener = tokens[index - 1]
-            headings.append(Heading(int(opener.tag[1]), str(opener.attrs.get("id", "")), _plain(token)))
+        in_heading = bool(index) and tokens[index - 1].type == "heading_open"
+        if in_heading:
+            headings.append(_heading(tokens[index - 1], token))
         at = where.inline(token)
         brackets: list[list[tuple[int, int, str]]] = []  # the references after each `[` still open
-        for child in token.children or []:
+        children = token.children or []
+        for position, child in enumerate(children):
             offset = child.meta.get("offset") if child.meta else None
             if child.type in ("wikilink", "cite"):
                 line, col = at(offset)
                 refs.extend(_refs(child, line, col))
                 if brackets:
                     brackets[-1].append((line, col, child.content))
+                if in_heading and child.type == "wikilink" and refs[-1].kind in ("fact", "count"):
+                    problems.append((line, col, heading_problem(refs[-1])))
             elif child.type == "text" and ("[" in child.content or "]" in child.content):
-                problems += _in_link_text(child.content, brackets)
+                problems += _in_link_text(child.content + _opens_link(children, position + 1), brackets)
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
                 if _is_site_link(href):
                     refs.append(Ref("link", href, None, *at(offset), href))
             elif child.type == "image":
                 images.append(image_ref(child, *at(offset)))
+                problems += _in_alt_text(child, offset, at)
     return Doc(tokens, env, tuple(refs), tuple(headings), words, tuple(images), tuple(problems))
+
+
+def _opens_link(children: list[Token], index: int) -> str:
+    """`[` if the token at `index` is a link the link rule made (so it starts with `[` in the source), else ""."""
+    after = children[index] if index < len(children) else None
+    return "[" if after is not None and after.type == "link_open" and "offset" in (after.meta or {}) else ""
 
 
 def _in_link_text(text: str, brackets: list[list[tuple[int, int, str]]]) -> list[tuple[int, int, str]]:
     """References between a `[` and a `](` or `][`: meant as a link's text, which cannot hold a link.
 
-    markdown-it then makes no link at all (`[see [[a]]](/x/)` stays text), so the brackets are in text.
+    markdown-it then makes no link of them (`[see [[a]]](/x/)` stays text), so the brackets are in text;
+    in `[the [@k] record][r]` the `[r]` that follows becomes a link of its own (`text` ends with its `[`).
     """
     problems = []
     for index, char in enumerate(text):
@@ -188,6 +211,30 @@ def _in_link_text(text: str, brackets: list[list[tuple[int, int, str]]]) -> list
             elif brackets:
                 brackets[-1] += inner
     return problems
+
+
+def _in_alt_text(image: Token, offset: int | None, at) -> list[tuple[int, int, str]]:
+    """References in an image's description (`![the [[mars-3]] lander](x.jpg)`): alt text is plain words, so
+    markdown-it would drop them. Offsets in the description count from its start, after `![`."""
+    start = (offset or 0) + 2
+    return [
+        (*at(start + child.meta["offset"]), alt_problem(child.content))
+        for child in image.children or ()
+        if child.type in ("wikilink", "cite")
+    ]
+
+
+def alt_problem(raw: str) -> str:
+    what = "citation" if raw.startswith("[@") else "mission reference"
+    return f"{what} {raw} inside an image's description: the alt text is plain words; write them out"
+
+
+def heading_problem(ref: Ref) -> str:
+    what = "fact" if ref.kind == "fact" else "count"
+    return (
+        f"{what} {ref.raw} in a heading: a heading holds words and mission names ([[slug]], [[slug|text]]),"
+        f" which make its id and its entry in the contents; move the {what} into the text"
+    )
 
 
 def nested_problem(raw: str) -> str:
@@ -294,15 +341,31 @@ def _flightpath_refs(token: Token, where: Locator) -> list[Ref]:
     return refs
 
 
-def _plain(token: Token) -> str:
-    parts = []
-    for child in token.children or []:
+def heading_parts(inline: Token) -> tuple[str, ...]:
+    """A heading's words and the slugs of the missions it names, alternating (words first and last).
+
+    `[[slug|text]]` counts as its text; citations, notes, facts and counts add no words (a fact or count in
+    a heading is reported by `parse`), pictures neither.
+    """
+    parts = [""]
+    for child in inline.children or ():
         if child.type in ("text", "code_inline"):
-            parts.append(child.content)
+            parts[-1] += child.content
+        elif child.type in ("softbreak", "hardbreak"):  # a setext heading over two lines: two words
+            parts[-1] += " "
         elif child.type == "wikilink":
             kind, target, detail = split_wikilink(child.meta["inner"])
-            parts.append(detail if kind == "mission" and detail else target)
-    return "".join(parts).strip()
+            if kind == "mission" and detail:
+                parts[-1] += detail
+            elif kind == "mission":
+                parts += [target, ""]
+    return tuple(parts)
+
+
+def _heading(opener: Token, inline: Token) -> Heading:
+    parts = heading_parts(inline)
+    text = "".join(parts).strip()
+    return Heading(int(opener.tag[1]), str(opener.attrs.get("id", "")), text, parts if len(parts) > 1 else ())
 
 
 def unique_id(slug: str, taken: set[str]) -> str:
@@ -315,17 +378,24 @@ def unique_id(slug: str, taken: set[str]) -> str:
 
 
 def _anchors_rule(state) -> None:
-    """An id for every level-2 and level-3 heading, from its text, unique in the page and the templates.
+    """An id for every level-2 and level-3 heading, from its words, unique in the page and the templates.
 
-    Explicit `{#id}` ids are reserved first, so a generated id never takes one, whatever the order.
+    Explicit `{#id}` ids are reserved first, so a generated id never takes one, whatever the order. A
+    heading naming a mission gets a placeholder: its id is made from the name, after all the others
+    (`bodies.name_headings`), so the ids of the other headings never depend on a name.
     """
     tokens = state.tokens
     openers = [(i, t) for i, t in enumerate(tokens) if t.type == "heading_open"]
     taken = set(RESERVED_IDS) | {str(t.attrs["id"]) for _, t in openers if t.attrs.get("id")}
+    pending = 0
     for index, token in openers:
         if int(token.tag[1]) in ANCHOR_LEVELS and not token.attrs.get("id"):
-            title = "".join(c.content for c in tokens[index + 1].children or () if c.type in ("text", "code_inline"))
-            token.attrSet("id", unique_id(slugify(title), taken))
+            parts = heading_parts(tokens[index + 1])
+            if len(parts) > 1:
+                token.attrSet("id", PENDING.format(pending))
+                pending += 1
+            else:
+                token.attrSet("id", unique_id(slugify(parts[0]), taken))
 
 
 def _with_offset(ruler, name: str):

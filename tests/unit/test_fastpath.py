@@ -23,6 +23,8 @@ EDGE_CASES = [
     "*[[mars-3]]* and foo*[[mars-3]]*bar and **[@k]**x and _[[a]]_",
     "# [[mars-3]] in h1\n\n## Main\n\n## Main\n\n### A `c&d` *e* & f\n\n## [[mars-2]] and [@k]\n\n"
     "Setext\nheading\n---\n",
+    "# Title\n\n## Main\n\n## Main\n\n### A `c&d` *e* & f [@k]\n\n## Toc heading\n\n## 1\n\n## 1\n\n"
+    "Setext\nheading [@k]\n---\n\n#### Deep `[[mars-3]]` [@a; @b]\n\n## Марс-2 и «Марс-3»\n",
     "A[^b] b[^a] c[^b] ^[inline *note* [[mars-3]]].\n\n[^a]: Note A [@k]\n\n    more a\n\n"
     "[^b]: Note *B*\n[^c]: unused\n",
     "[see [[a]]][nolabel] and [x [@k] y][] and [[[a]]](/x)",
@@ -74,11 +76,21 @@ def test_the_rust_path_gives_exactly_what_markdown_it_py_gives(md):
 
 ONLY_PY = ["Attributes {#id .class}", "[[a]](/x)", "[@k]: /url", "![[a]]", "NUL \x00", "An ![image](a.png)"]
 ONLY_PY += ["```flightpath\nmissions: [mars-3]\n```"]  # only markdown-it-py records images and flight paths
+ONLY_PY += ["## [[mars-3]]", "Text\n\n### The [[mars-3|lander]]", "Setext [[a]]\n===", "## [[a:launch.date]]"]
+ONLY_PY += ["[the [@k] record][r]\n\n[r]: /s/"]  # headings holding a reference, above; a reference in link text
 
 
 @pytest.mark.parametrize("text", ONLY_PY)
 def test_what_the_rust_parser_cannot_do_steps_aside(text):
     assert compile_fast(ParseJob(text), allow_html=False) is None
+
+
+def test_headings_the_rust_path_takes_are_those_markdown_it_py_gives(md):
+    job = ParseJob(EDGE_CASES[6], 3)
+    fast = compile_fast(job, allow_html=False)
+    assert fast is not None and fast.headings == compile_slow(md, job).headings
+    assert [h.id for h in fast.headings if h.level == 2] == ["main-1", "main-2", "toc-heading-1", "1", "1-1",
+                                                             "setext-heading", "марс-2-и-марс-3"]  # fmt: skip
 
 
 def test_raw_html_allowed_always_takes_markdown_it_py():

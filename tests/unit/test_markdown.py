@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from documentary.markdown import make_parser, parse, render, split_wikilink
+from documentary.markdown import PENDING, alt_problem, make_parser, nested_problem, parse, render, split_wikilink
 
 
 class FakeResolver:
@@ -126,8 +126,60 @@ def test_notes_are_lettered_so_they_never_look_like_citations(md):
 
 
 def test_heading_ids_never_repeat_a_template_id_or_another_heading(md):
-    doc = parse(md, "## Main\n\n## Main\n\n### Toc heading\n\n## [[mars-2]]\n")
-    assert [h.id for h in doc.headings] == ["main-1", "main-2", "toc-heading-1", "section"]
+    doc = parse(
+        md, "## Main\n\n## Main\n\n### Toc heading\n\n## Search results\n\n## Footnotes heading\n\n## 1\n\n## 1\n"
+    )
+    assert [h.id for h in doc.headings] == ["main-1", "main-2", "toc-heading-1", "search-results-1",
+                                            "footnotes-heading-1", "1", "1-1"]  # fmt: skip
+
+
+def test_an_explicit_id_is_reserved_before_any_generated_one(md):
+    doc = parse(md, "## Origins\n\n{#origins}\n## Later\n")
+    assert [h.id for h in doc.headings] == ["origins-1", "origins"]
+
+
+def test_a_heading_naming_a_mission_waits_for_the_name(md):
+    doc = parse(md, "## The [[mars-2]] and [[mars-3|its twin]] [@k]\n\n#### [[mars-3]] deep\n\n## [[a|The pair]]\n")
+    pair, deep, named = doc.headings
+    assert pair.parts == ("The ", "mars-2", " and its twin ") and pair.id == PENDING.format(0)
+    assert (deep.level, deep.id, deep.parts) == (4, "", ("", "mars-3", " deep"))  # no id below level 3
+    assert (named.id, named.text, named.parts) == ("the-pair", "The pair", ())  # the text is known: no wait
+    assert [r.target for r in doc.refs] == ["mars-2", "mars-3", "k", "mars-3", "a"]
+
+
+def test_heading_ids_from_cyrillic_words_keep_their_letters(md):
+    doc = parse(md, "## Марс-2 и «Марс-3»\n\n## Марс-2 и «Марс-3»\n")
+    assert [(h.id, h.text) for h in doc.headings] == [("марс-2-и-марс-3", "Марс-2 и «Марс-3»")] + [
+        ("марс-2-и-марс-3-1", "Марс-2 и «Марс-3»")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [("## Launched [[mars-3:launch.date]]\n", "fact [[mars-3:launch.date]]"),
+     ("Intro.\n\n### The [[count:program=soviet]] attempts\n", "count [[count:program=soviet]]")],
+)  # fmt: skip
+def test_a_fact_or_count_in_a_heading_is_a_problem_at_its_position(md, text, what):
+    doc = parse(md, text, first_line=4)
+    line = 4 + text.count("\n") - 1
+    col = text.split("\n")[-2].index("[[") + 1
+    assert doc.problems == (
+        (line, col, f"{what} in a heading: a heading holds words and mission names ([[slug]], [[slug|text]]),"
+         f" which make its id and its entry in the contents; move the {what.split()[0]} into the text"),
+    )  # fmt: skip
+
+
+def test_references_in_an_image_s_description_are_problems_at_their_positions(md):
+    doc = parse(md, "Para.\n\nSee ![the *[[mars-3]]* lander [@k]](x.png)\nand ![[[y]]](z.png)\n", first_line=3)
+    assert doc.problems == (
+        (5, 12, alt_problem("[[mars-3]]")),
+        (5, 31, alt_problem("[@k]")),
+        (6, 7, alt_problem("[[y]]")),
+    )
+    assert (
+        alt_problem("[@k]")
+        == "citation [@k] inside an image's description: the alt text is plain words; write them out"
+    )
 
 
 def test_the_reserved_ids_are_exactly_the_templates_ids():
@@ -151,3 +203,25 @@ def test_positions_are_exact_on_later_lines_and_for_repeats(md):
 def test_a_reference_in_a_link_s_text_is_a_problem_at_its_position(md):
     doc = parse(md, "See [the [[x]] page](/t/) and [[y]].")
     assert [(line, col) for line, col, _ in doc.problems] == [(1, 10)]
+
+
+def test_references_in_link_text_are_problems_in_every_form_of_link(md):
+    text = "[see [[a]]](/t/), [the [@k] record][r], [x *[[b]]* y][]\nand [[c]] [ok](/t/) [[d]]\n\n[r]: /s/\n"
+    doc = parse(md, text, first_line=2)
+    assert doc.problems == (
+        (2, 6, nested_problem("[[a]]")),
+        (2, 24, nested_problem("[@k]")),
+        (2, 45, nested_problem("[[b]]")),
+    )
+    assert nested_problem("[[a]]").startswith("mission reference [[a]] inside a link's text: a link cannot hold")
+
+
+def test_references_in_link_text_in_a_yaml_description_are_at_their_file_columns(md):
+    file_text = "name: x\ndescription: |\n  Twin of [[a]].\n  Read [about [[a]] here](/t/).\n"
+    doc = parse(md, "Twin of [[a]].\nRead [about [[a]] here](/t/).\n", first_line=3, file_text=file_text)
+    assert [(line, col) for line, col, _ in doc.problems] == [(4, 15)]
+
+
+def test_a_setext_heading_over_two_lines_keeps_its_words_apart(md):
+    doc = parse(md, "The first\nwindow\n---\n\nA hard  \nbreak\n===\n")
+    assert [(h.id, h.text) for h in doc.headings] == [("the-first-window", "The first window"), ("", "A hard break")]
