@@ -40,7 +40,9 @@ REQUIRED = {
     # exact positions (issue 11): second line of a paragraph, second on a line, list, table, quote, page,
     # YAML description, images, and references inside a link's text
     "position-chapter-paragraph", "position-chapter-list-table", "position-page-and-description",
-    "position-image-without-alt", "position-link-text",
+    "position-image-without-alt", "position-link-text", "position-link-text-description",
+    # headings may name a mission but not hold a fact; alt text holds no references; a root-relative image
+    "heading-fact", "image-alt-reference", "image-root-relative-missing",
 }  # fmt: skip
 
 
