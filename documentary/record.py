@@ -18,6 +18,7 @@ import os
 import tempfile
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .reads import Key, Reads
@@ -95,11 +96,16 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@lru_cache(maxsize=4)  # asked once per page of the same folder
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()
+
+
 def unchanged_file(out: Path, output: str, expected: str) -> bool:
     """The previous output still holds, as a plain file inside it, exactly the bytes that were recorded."""
     path = out / output
     try:
-        if path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(out.resolve()):
+        if path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(_resolved(out)):
             return False
         return sha256(path.read_bytes()) == expected
     except OSError:
