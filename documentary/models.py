@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from .dates import PartialDate, parse_date, parse_day, parse_time
 from .errors import ContentError
 from .formats import known_language
-from .load import SLUG, MarkdownDoc, RawContent, YamlDoc
+from .raw import SLUG, Located, MarkdownDoc, RawContent, YamlDoc
 
 PROGRAMS = ("soviet", "russia", "usa", "europe", "china", "india", "japan", "uae")
 TYPES = ("flyby", "orbiter", "lander", "impactor", "rover", "penetrator", "sample-return")
@@ -324,25 +324,16 @@ def _validate_sources(doc: YamlDoc | None, errors: list[ContentError]) -> dict[s
         errors.append(ContentError(doc.where(), "sources.yaml must map source keys to {title, publisher, url}"))
         return {}
     out = {}
-    marks, key_marks = _by_key(doc.marks), _by_key(doc.key_marks)
+    parts = doc.file.by_key()
     for key, value in doc.data.items():
         if not SLUG.match(key):
             errors.append(_one_line(ContentError(doc.where((key,), key=True), f"source key '{key}' is not a slug")))
             continue
-        sub = YamlDoc(doc.path, value, marks.get(key, {}), key_marks.get(key, {}))
+        sub = YamlDoc(value, parts.get(key, Located(doc.path)))
         entry = _validate(sub, SourceEntry, errors, prefix=(key,))
         if entry:
             out[key] = entry
     return out
-
-
-def _by_key(marks: dict) -> dict[str, dict]:
-    """Marks grouped by their top-level key, which is dropped: one pass, not one pass per source."""
-    groups: dict[str, dict] = {}
-    for loc, mark in marks.items():
-        if loc:
-            groups.setdefault(loc[0], {})[loc[1:]] = mark
-    return groups
 
 
 def _validate(doc: YamlDoc, model: type[Model], errors: list[ContentError], prefix: tuple[str, ...] = ()):

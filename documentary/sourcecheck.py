@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .errors import ContentError, Source
-from .load import YamlDoc
 from .markdown import Doc
 from .models import SourceEntry
+from .raw import YamlDoc
 
 SECONDARY_ONLY = frozenset(("encyclopedia", "blog"))  # a chapter citing only these rests on no primary source
 HOST_PATTERN = re.compile(r"^(\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")

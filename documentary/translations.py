@@ -16,8 +16,8 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field
 
 from .errors import ContentError, warning
-from .load import MarkdownDoc, RawContent, RawTranslation, YamlDoc
 from .models import Content, Day, Mission, MissionDoc, Model, SiteConfig, SourceEntry, Text, TextDoc, _validate
+from .raw import Located, MarkdownDoc, RawContent, RawTranslation, YamlDoc
 
 STAMP_HINT = "python build.py translations --stamp"
 
@@ -260,19 +260,16 @@ def _sources(sources: dict[str, SourceEntry], folder: RawTranslation, problems) 
         problems.append(ContentError(doc.where(), "sources.yaml translation must map source keys to {note: ...}"))
         return sources
     merged = dict(sources)
+    parts = doc.file.by_key()
     for key, value in doc.data.items():
         if key not in sources:
             problems.append(ContentError(doc.where((key,), key=True), f"unknown source key '{key}'"))
             continue
-        sub = YamlDoc(doc.path, value, _under(doc.marks, key), _under(doc.key_marks, key))
+        sub = YamlDoc(value, parts.get(key, Located(doc.path)))
         found = _validate(sub, SourceTranslation, problems, prefix=(key,))
         if found:
             merged[key] = sources[key].model_copy(update={"note": found.note})
     return merged
-
-
-def _under(marks: dict, key: str) -> dict:
-    return {loc[1:]: mark for loc, mark in marks.items() if loc and loc[0] == key}
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ import datetime as dt
 from dataclasses import replace
 
 from documentary.graph import build_graph, window_of
-from documentary.load import parse_yaml
 from documentary.markdown import make_parser
+from documentary.yaml_marks import parse_yaml
 
 from .sitekit import chapter_md, content, mission_yaml
 

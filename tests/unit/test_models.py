@@ -4,8 +4,9 @@ import pytest
 from pydantic import ValidationError
 
 from documentary.dates import PartialDate, parse_date, parse_time
-from documentary.load import RawContent, parse_yaml
 from documentary.models import Mission, SiteConfig, validate
+from documentary.raw import RawContent
+from documentary.yaml_marks import parse_yaml
 
 MISSION = """name: Mars 3
 program: soviet
