@@ -18,9 +18,9 @@ from .bodies import ParseJob, name_headings, parse_each
 from .dating import Dates, midnight, newest, page_dates
 from .errors import ContentError, Source, error, warning
 from .feeds import SERIES
-from .load import YamlDoc
 from .markdown import Doc, Ref
 from .models import SOURCE_KINDS, Content, MissionDoc, SiteConfig, SourceEntry, TextDoc
+from .raw import Located
 from .revisions import Revision
 from .translations import Translation
 
@@ -531,7 +531,7 @@ def _warn_unused(content: Content, chapters, pages, missions, errors: list[Conte
             msg = f"mission '{mission.slug}' is mentioned in no chapter"
             errors.append(ContentError(mission.doc.doc.where(), msg, "warning"))
     used = {c.key for node in chapters + pages + missions for c in node.citations}
-    doc: YamlDoc | None = content.sources_doc
+    doc: Located | None = content.sources_doc
     for key in content.sources if doc else ():
         if key not in used:
             errors.append(ContentError(doc.where((key,), key=True), f"source '{key}' is never cited", "warning"))

@@ -209,9 +209,23 @@ class SourceEntry(Model):
 
 @dataclass(frozen=True)
 class MissionDoc:
+    """A validated mission: its values in `data`, and in `doc` only where each one stands in its file."""
+
     slug: str
-    doc: YamlDoc
+    doc: Located
     data: Mission
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """A chapter's or page's file once validated: its front matter located, its Markdown body untouched."""
+
+    path: str
+    slug: str
+    meta: Located
+    body: str
+    body_line: int
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -219,7 +233,7 @@ class TextDoc:
     """A chapter or a page: validated front matter plus the untouched Markdown body."""
 
     kind: str
-    file: MarkdownDoc
+    file: TextFile
     meta: ChapterMeta | PageMeta
 
     @property
@@ -233,7 +247,7 @@ class Content:
     chapters: tuple[TextDoc, ...]
     missions: tuple[MissionDoc, ...]
     sources: dict[str, SourceEntry]
-    sources_doc: YamlDoc | None
+    sources_doc: Located | None  # where each source's fields stand in sources.yaml
     pages: tuple[TextDoc, ...]
     invalid_missions: frozenset[str] = frozenset()  # present but broken: references to them are not "unknown"
     republishers_doc: YamlDoc | None = None  # checked with the citations, by sourcecheck
@@ -286,9 +300,9 @@ def validate(raw: RawContent, memo: CheckMemo | None = None) -> tuple[Content, l
         Content(
             site=site or _stand_in_site(),
             chapters=tuple(c for c in chapters if c),
-            missions=tuple(MissionDoc(s, d, m) for s, d, m in missions if m),
+            missions=tuple(MissionDoc(s, d.file, m) for s, d, m in missions if m),
             sources=sources,
-            sources_doc=raw.sources,
+            sources_doc=raw.sources.file if raw.sources else None,
             pages=tuple(p for p in pages if p),
             invalid_missions=frozenset([s for s, _, m in missions if m is None] + list(raw.broken_missions)),
             republishers_doc=raw.republishers,
@@ -314,7 +328,13 @@ def _chapter_order(doc: MarkdownDoc) -> tuple[int, str]:
 
 def _text(kind: str, doc: MarkdownDoc, model: type[Model], errors: list[ContentError]) -> TextDoc | None:
     meta = _validate(doc.meta, model, errors)
-    return TextDoc(kind, doc, meta) if meta else None
+    return TextDoc(kind, text_file(doc, doc.slug, doc.number), meta) if meta else None
+
+
+def text_file(doc: MarkdownDoc, slug: str, number: int) -> TextFile:
+    """What goes on of a Markdown file: its body and where its front matter's fields stand, not their values
+    (a translation takes its original's slug and number)."""
+    return TextFile(doc.path, slug, doc.meta.file, doc.body, doc.body_line, number)
 
 
 def _validate_sources(doc: YamlDoc | None, errors: list[ContentError]) -> dict[str, SourceEntry]:

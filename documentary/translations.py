@@ -16,8 +16,20 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field
 
 from .errors import ContentError, warning
-from .models import Content, Day, Mission, MissionDoc, Model, SiteConfig, SourceEntry, Text, TextDoc, _validate
-from .raw import Located, MarkdownDoc, RawContent, RawTranslation, YamlDoc
+from .models import (
+    Content,
+    Day,
+    Mission,
+    MissionDoc,
+    Model,
+    SiteConfig,
+    SourceEntry,
+    Text,
+    TextDoc,
+    _validate,
+    text_file,
+)
+from .raw import Located, RawContent, RawTranslation, YamlDoc
 
 STAMP_HINT = "python build.py translations --stamp"
 
@@ -107,7 +119,7 @@ def _edition(content: Content, raw: RawContent, folder: RawTranslation, problems
         chapters=chapters,
         missions=missions,
         sources=sources,
-        sources_doc=folder.sources,
+        sources_doc=folder.sources.file if folder.sources else None,
         pages=pages,
         invalid_missions=content.invalid_missions,
     )
@@ -154,8 +166,7 @@ def _texts(originals, translated, model, folder: RawTranslation, digests, proble
         if meta is None:
             continue
         problems += _revision_problems(doc.meta, meta.translated_from, original.file.path, digests)
-        file = MarkdownDoc(doc.path, original.slug, doc.meta, doc.body, doc.body_line, original.file.number)
-        out.append(TextDoc(original.kind, file, meta))
+        out.append(TextDoc(original.kind, text_file(doc, original.slug, original.file.number), meta))
     for doc in by_name.values():
         problems.append(warning(doc.path, 1, 1, _orphan(doc.path, folder)))
     return tuple(out)
@@ -224,7 +235,7 @@ def _mission(mission: MissionDoc, doc: YamlDoc, digests, problems: list[ContentE
     problems += _revision_problems(doc, found.translated_from, original, digests)
     if bad:
         return None
-    return MissionDoc(mission.slug, doc, _merged(words, found))
+    return MissionDoc(mission.slug, doc.file, _merged(words, found))
 
 
 def _shape_problems(found: MissionTranslation, words: Mission, doc: YamlDoc, original: str, given: int, count: int):
