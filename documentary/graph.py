@@ -7,19 +7,18 @@ import datetime as dt
 import difflib
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from markdown_it import MarkdownIt
-
 from . import facts, sourcecheck
-from .bodies import ParseJob, name_headings, parse_each
+from .bodies import name_headings
 from .dating import Dates, midnight, newest, page_dates
 from .errors import ContentError, Source, error, warning
 from .feeds import SERIES
 from .markdown import Doc, Ref
 from .models import SOURCE_KINDS, Content, MissionDoc, SiteConfig, SourceEntry, TextDoc
+from .parsing import Bodies, BodyKey, described, description_key, text_key
 from .raw import Located
 from .revisions import Revision
 from .translations import Translation
@@ -183,29 +182,24 @@ def window_of(launch: dt.date) -> int:
     return round((launch - WINDOW_EPOCH).days / SYNODIC_DAYS)
 
 
-ParseAll = Callable[[list[ParseJob]], list[Doc]]
-
-
 def build_graph(
     content: Content,
-    md: MarkdownIt,
+    bodies: Bodies,
     static_files: tuple[str, ...] = (),
-    parse_all: ParseAll | None = None,
     static_root: str = "static",
     revisions: Mapping[str, Revision] | None = None,
     epoch: dt.datetime | None = None,
     translations: tuple[Translation, ...] = (),
 ) -> tuple[Site, list[ContentError]]:
-    """`parse_all` parses every body in one call (the pipeline passes one that uses the cache and every core);
-    `static_root` is the static folder as problems name it; `revisions` (by file path as problems name it)
-    and `epoch` (SOURCE_DATE_EPOCH) date the pages that set no dates of their own. Each translation becomes
-    an edition of the default one, linked the same way; checks that concern only the original's facts run once."""
+    """`bodies` holds every body of every edition, compiled (parsing.compile_bodies); `static_root` is the
+    static folder as problems name it; `revisions` (by file path as problems name it) and `epoch`
+    (SOURCE_DATE_EPOCH) date the pages that set no dates of their own. Each translation becomes an edition
+    of the default one, linked the same way; checks that concern only the original's facts run once."""
     errors: list[ContentError] = []
     dater = _Dater(revisions or {}, epoch, errors)
-    parse_all = parse_all or (lambda jobs: parse_each(md, jobs))
-    site, targets = _edition(content, parse_all, static_files, errors, dater, static_root=static_root)
+    site, targets = _edition(content, bodies, static_files, errors, dater, static_root=static_root)
     editions = tuple(
-        _edition(t.content, parse_all, static_files, errors, dater, f"{t.language}/", t.translated_missions, targets)[0]
+        _edition(t.content, bodies, static_files, errors, dater, f"{t.language}/", t.translated_missions, targets)[0]
         for t in translations
     )
     return dataclasses.replace(site, translations=editions), errors
@@ -213,7 +207,7 @@ def build_graph(
 
 def _edition(
     content: Content,
-    parse_all: ParseAll,
+    bodies: Bodies,
     static_files: tuple[str, ...],
     errors: list[ContentError],
     dater: _Dater,
@@ -225,7 +219,7 @@ def _edition(
     """One language's pages; `translated` (None: the original) names the missions that have a page in it."""
     missions = {m.slug: m for m in sorted(content.missions, key=_launch_order)}
     checker = _RefChecker(missions, content.sources, errors, content.invalid_missions)
-    chapters, pages, descriptions = _parse_bodies(content, missions, parse_all)
+    chapters, pages, descriptions = _bodies(content, missions, bodies)
     original = translated is None
     for mission in missions.values() if original else ():
         _check_mission(mission, content.sources, errors)
@@ -300,30 +294,18 @@ def _launch_order(mission: MissionDoc) -> tuple:
     return (launch.date, launch.time or "", mission.slug)
 
 
-def _parse_bodies(content: Content, missions: dict[str, MissionDoc], parse_all: ParseAll):
-    """Every chapter, page and mission description parsed in one batch, so it can be spread over cores."""
-    texts = content.chapters + content.pages
-    described = [slug for slug, m in missions.items() if m.data.description.strip()]
-    docs = parse_all([_text_job(t) for t in texts] + [_description_job(missions[s]) for s in described])
-    names = {slug: m.data.name for slug, m in missions.items()}  # in this edition's language, for `## [[slug]]`
-    docs = [name_headings(doc, names) for doc in docs]
-    count = len(content.chapters)
-    chapters = list(zip(content.chapters, docs[:count], strict=True))
-    pages = list(zip(content.pages, docs[count : len(texts)], strict=True))
-    descriptions: dict[str, Doc | None] = dict.fromkeys(missions)
-    descriptions.update(zip(described, docs[len(texts) :], strict=True))
+def _bodies(content: Content, missions: dict[str, MissionDoc], bodies: Bodies):
+    """Each chapter and page with its compiled body, and each mission's description (None: it has none),
+    their headings that name a mission (`## [[slug]]`) worded in this edition's language."""
+    names = {slug: m.data.name for slug, m in missions.items()}
+
+    def body(key: BodyKey) -> Doc:
+        return name_headings(bodies[key], names)
+
+    chapters = [(text, body(text_key(text))) for text in content.chapters]
+    pages = [(text, body(text_key(text))) for text in content.pages]
+    descriptions = {s: body(description_key(m)) if described(m) else None for s, m in missions.items()}
     return chapters, pages, descriptions
-
-
-def _text_job(text: TextDoc) -> ParseJob:
-    return ParseJob(text.file.body, text.file.body_line)
-
-
-def _description_job(mission: MissionDoc) -> ParseJob:
-    text = mission.data.description
-    line = mission.doc.where(("description",)).line
-    block = "\n" in text.strip() or mission.doc.text.split("\n")[line - 1].rstrip().endswith(("|", ">", "|-", ">-"))
-    return ParseJob(text, line + 1 if block else line, mission.doc.text)
 
 
 class _RefChecker:
