@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
 
 from . import facts, sourcecheck
 from .bodies import name_headings
@@ -109,8 +110,8 @@ class Site:
     pages: tuple[TextNode, ...]
     missions: tuple[MissionNode, ...]  # in launch order
     windows: tuple[Window, ...]
-    sources: dict[str, SourceEntry]
-    source_users: dict[str, tuple[Link, ...]]
+    sources: Mapping[str, SourceEntry]  # read-only, like every mapping a stage hands on
+    source_users: Mapping[str, tuple[Link, ...]]
     outputs: tuple[str, ...]  # every generated file, relative to the output root
     updated: dt.datetime | None = None  # site.yaml's `updated`, else the newest page date
     language: str = "en"
@@ -360,7 +361,7 @@ def _unknown(what: str, name: str, known, where: str = "") -> str:
     return f"unknown {what} '{name}'{where}" + (f"; did you mean '{close[0]}'?" if close else "")
 
 
-def _check_mission(mission: MissionDoc, sources: dict[str, SourceEntry], errors: list[ContentError]) -> None:
+def _check_mission(mission: MissionDoc, sources: Mapping[str, SourceEntry], errors: list[ContentError]) -> None:
     doc, data = mission.doc, mission.data
     for index, key in enumerate(data.sources):
         if key not in sources:
@@ -390,7 +391,7 @@ def _warn_images(path: str, body: Doc, errors: list[ContentError]) -> None:
         errors.append(warning(path, line, col, "image has no alt text; describe it for readers who cannot see it"))
 
 
-def _citations(keys, sources: dict[str, SourceEntry]) -> tuple[Citation, ...]:
+def _citations(keys, sources: Mapping[str, SourceEntry]) -> tuple[Citation, ...]:
     ordered = [k for k in dict.fromkeys(keys) if k in sources]
     return tuple(Citation(n, key, sources[key]) for n, key in enumerate(ordered, 1))
 
@@ -460,7 +461,7 @@ def _windows(missions: tuple[MissionNode, ...]) -> tuple[Window, ...]:
     )
 
 
-def _source_users(texts: tuple[TextNode, ...], missions: tuple[MissionNode, ...]) -> dict[str, tuple[Link, ...]]:
+def _source_users(texts: tuple[TextNode, ...], missions: tuple[MissionNode, ...]) -> Mapping[str, tuple[Link, ...]]:
     users: dict[str, list[Link]] = {}
     for node in texts:
         for citation in node.citations:
@@ -468,7 +469,7 @@ def _source_users(texts: tuple[TextNode, ...], missions: tuple[MissionNode, ...]
     for mission in missions:
         for citation in mission.citations:
             users.setdefault(citation.key, []).append(Link(mission.data.name, mission.url))
-    return {key: tuple(links) for key, links in users.items()}
+    return MappingProxyType({key: tuple(links) for key, links in users.items()})
 
 
 # The site's own pages, besides one per chapter, page and mission: render finds each one's template by its name.

@@ -5,7 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -246,7 +248,7 @@ class Content:
     site: SiteConfig
     chapters: tuple[TextDoc, ...]
     missions: tuple[MissionDoc, ...]
-    sources: dict[str, SourceEntry]
+    sources: Mapping[str, SourceEntry]  # read-only
     sources_doc: Located | None  # where each source's fields stand in sources.yaml
     pages: tuple[TextDoc, ...]
     invalid_missions: frozenset[str] = frozenset()  # present but broken: references to them are not "unknown"
@@ -295,7 +297,7 @@ def validate(raw: RawContent, memo: CheckMemo | None = None) -> tuple[Content, l
     ]
     if memo is not None:
         memo.turn()
-    sources = _validate_sources(raw.sources, errors)
+    sources = MappingProxyType(_validate_sources(raw.sources, errors))
     return (
         Content(
             site=site or _stand_in_site(),

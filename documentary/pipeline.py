@@ -54,11 +54,11 @@ class Options:
 @dataclass(frozen=True)
 class Result:
     site: Site
-    pages: dict[str, bytes]
+    pages: Mapping[str, bytes]  # read-only, like books and assets
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...] = field(default=())
     reused: tuple[str, ...] = ()  # pages linked unchanged from the previous output, not rendered
-    books: dict[str, bytes] = field(default_factory=dict)  # output name -> EPUB
+    books: Mapping[str, bytes] = field(default_factory=lambda: MappingProxyType({}))  # output name -> EPUB
     assets: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # static name -> published
     gallery: Gallery = field(default=Gallery())
     share_cards: tuple[cards.Card, ...] = ()  # the share cards the pages show (reused ones too), drawn by `build`
@@ -196,10 +196,10 @@ def check(
     shown = renderer.share_cards(reads)
     return Result(
         prepared.site,
-        pages,
+        MappingProxyType(pages),
         prepared.static_files,
         prepared.warnings,
-        books=books,
+        books=MappingProxyType(books),
         assets=assets,
         gallery=prepared.gallery,
         share_cards=shown,
@@ -279,11 +279,11 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     shown = renderer.share_cards({o: entry.reads for o, entry in entries.items()})
     result = Result(
         prepared.site,
-        pages,
+        MappingProxyType(pages),
         prepared.static_files,
         prepared.warnings,
         reused=reused,
-        books=books,
+        books=MappingProxyType(books),
         assets=assets,
         gallery=prepared.gallery,
         share_cards=shown,

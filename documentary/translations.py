@@ -9,8 +9,10 @@ file, an error under --strict). A translation records the revision of the origin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field
@@ -179,7 +181,7 @@ def _orphan(path: str, folder: RawTranslation) -> str:
 
 
 def _revision_problems(
-    doc: YamlDoc, recorded: str | None, original: str, digests: dict[str, str]
+    doc: YamlDoc, recorded: str | None, original: str, digests: Mapping[str, str]
 ) -> list[ContentError]:
     current = digests.get(original)
     if current is None or recorded == current:
@@ -263,7 +265,7 @@ def _merged(mission: Mission, words: MissionTranslation) -> Mission:
     return mission.model_copy(update=update)
 
 
-def _sources(sources: dict[str, SourceEntry], folder: RawTranslation, problems) -> dict[str, SourceEntry]:
+def _sources(sources: Mapping[str, SourceEntry], folder: RawTranslation, problems) -> Mapping[str, SourceEntry]:
     doc = folder.sources
     if doc is None:
         return sources
@@ -280,7 +282,7 @@ def _sources(sources: dict[str, SourceEntry], folder: RawTranslation, problems) 
         found = _validate(sub, SourceTranslation, problems, prefix=(key,))
         if found:
             merged[key] = sources[key].model_copy(update={"note": found.note})
-    return merged
+    return MappingProxyType(merged)
 
 
 @dataclass(frozen=True)
