@@ -27,9 +27,10 @@ from . import images
 from .cache import store
 from .errors import ContentError, Source, error, warning
 from .graph import Link, Site
-from .load import decode, display_path, parse_yaml
+from .load import decode, display_path
 from .models import ImageCredit, validate_credit
 from .parallel import cores, map_slices
+from .yaml_marks import parse_yaml
 
 INDEX = "index.json"
 

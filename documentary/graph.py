@@ -7,20 +7,20 @@ import datetime as dt
 import difflib
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-
-from markdown_it import MarkdownIt
+from types import MappingProxyType
 
 from . import facts, sourcecheck
-from .bodies import ParseJob, name_headings, parse_each
+from .bodies import name_headings
 from .dating import Dates, midnight, newest, page_dates
 from .errors import ContentError, Source, error, warning
 from .feeds import SERIES
-from .load import YamlDoc
 from .markdown import Doc, Ref
 from .models import SOURCE_KINDS, Content, MissionDoc, SiteConfig, SourceEntry, TextDoc
+from .parsing import Bodies, BodyKey, described, description_key, text_key
+from .raw import Located
 from .revisions import Revision
 from .translations import Translation
 
@@ -110,8 +110,8 @@ class Site:
     pages: tuple[TextNode, ...]
     missions: tuple[MissionNode, ...]  # in launch order
     windows: tuple[Window, ...]
-    sources: dict[str, SourceEntry]
-    source_users: dict[str, tuple[Link, ...]]
+    sources: Mapping[str, SourceEntry]  # read-only, like every mapping a stage hands on
+    source_users: Mapping[str, tuple[Link, ...]]
     outputs: tuple[str, ...]  # every generated file, relative to the output root
     updated: dt.datetime | None = None  # site.yaml's `updated`, else the newest page date
     language: str = "en"
@@ -183,29 +183,24 @@ def window_of(launch: dt.date) -> int:
     return round((launch - WINDOW_EPOCH).days / SYNODIC_DAYS)
 
 
-ParseAll = Callable[[list[ParseJob]], list[Doc]]
-
-
 def build_graph(
     content: Content,
-    md: MarkdownIt,
+    bodies: Bodies,
     static_files: tuple[str, ...] = (),
-    parse_all: ParseAll | None = None,
     static_root: str = "static",
     revisions: Mapping[str, Revision] | None = None,
     epoch: dt.datetime | None = None,
     translations: tuple[Translation, ...] = (),
 ) -> tuple[Site, list[ContentError]]:
-    """`parse_all` parses every body in one call (the pipeline passes one that uses the cache and every core);
-    `static_root` is the static folder as problems name it; `revisions` (by file path as problems name it)
-    and `epoch` (SOURCE_DATE_EPOCH) date the pages that set no dates of their own. Each translation becomes
-    an edition of the default one, linked the same way; checks that concern only the original's facts run once."""
+    """`bodies` holds every body of every edition, compiled (parsing.compile_bodies); `static_root` is the
+    static folder as problems name it; `revisions` (by file path as problems name it) and `epoch`
+    (SOURCE_DATE_EPOCH) date the pages that set no dates of their own. Each translation becomes an edition
+    of the default one, linked the same way; checks that concern only the original's facts run once."""
     errors: list[ContentError] = []
     dater = _Dater(revisions or {}, epoch, errors)
-    parse_all = parse_all or (lambda jobs: parse_each(md, jobs))
-    site, targets = _edition(content, parse_all, static_files, errors, dater, static_root=static_root)
+    site, targets = _edition(content, bodies, static_files, errors, dater, static_root=static_root)
     editions = tuple(
-        _edition(t.content, parse_all, static_files, errors, dater, f"{t.language}/", t.translated_missions, targets)[0]
+        _edition(t.content, bodies, static_files, errors, dater, f"{t.language}/", t.translated_missions, targets)[0]
         for t in translations
     )
     return dataclasses.replace(site, translations=editions), errors
@@ -213,7 +208,7 @@ def build_graph(
 
 def _edition(
     content: Content,
-    parse_all: ParseAll,
+    bodies: Bodies,
     static_files: tuple[str, ...],
     errors: list[ContentError],
     dater: _Dater,
@@ -225,7 +220,7 @@ def _edition(
     """One language's pages; `translated` (None: the original) names the missions that have a page in it."""
     missions = {m.slug: m for m in sorted(content.missions, key=_launch_order)}
     checker = _RefChecker(missions, content.sources, errors, content.invalid_missions)
-    chapters, pages, descriptions = _parse_bodies(content, missions, parse_all)
+    chapters, pages, descriptions = _bodies(content, missions, bodies)
     original = translated is None
     for mission in missions.values() if original else ():
         _check_mission(mission, content.sources, errors)
@@ -300,30 +295,18 @@ def _launch_order(mission: MissionDoc) -> tuple:
     return (launch.date, launch.time or "", mission.slug)
 
 
-def _parse_bodies(content: Content, missions: dict[str, MissionDoc], parse_all: ParseAll):
-    """Every chapter, page and mission description parsed in one batch, so it can be spread over cores."""
-    texts = content.chapters + content.pages
-    described = [slug for slug, m in missions.items() if m.data.description.strip()]
-    docs = parse_all([_text_job(t) for t in texts] + [_description_job(missions[s]) for s in described])
-    names = {slug: m.data.name for slug, m in missions.items()}  # in this edition's language, for `## [[slug]]`
-    docs = [name_headings(doc, names) for doc in docs]
-    count = len(content.chapters)
-    chapters = list(zip(content.chapters, docs[:count], strict=True))
-    pages = list(zip(content.pages, docs[count : len(texts)], strict=True))
-    descriptions: dict[str, Doc | None] = dict.fromkeys(missions)
-    descriptions.update(zip(described, docs[len(texts) :], strict=True))
+def _bodies(content: Content, missions: dict[str, MissionDoc], bodies: Bodies):
+    """Each chapter and page with its compiled body, and each mission's description (None: it has none),
+    their headings that name a mission (`## [[slug]]`) worded in this edition's language."""
+    names = {slug: m.data.name for slug, m in missions.items()}
+
+    def body(key: BodyKey) -> Doc:
+        return name_headings(bodies[key], names)
+
+    chapters = [(text, body(text_key(text))) for text in content.chapters]
+    pages = [(text, body(text_key(text))) for text in content.pages]
+    descriptions = {s: body(description_key(m)) if described(m) else None for s, m in missions.items()}
     return chapters, pages, descriptions
-
-
-def _text_job(text: TextDoc) -> ParseJob:
-    return ParseJob(text.file.body, text.file.body_line)
-
-
-def _description_job(mission: MissionDoc) -> ParseJob:
-    text = mission.data.description
-    line = mission.doc.where(("description",)).line
-    block = "\n" in text.strip() or mission.doc.text.split("\n")[line - 1].rstrip().endswith(("|", ">", "|-", ">-"))
-    return ParseJob(text, line + 1 if block else line, mission.doc.text)
 
 
 class _RefChecker:
@@ -378,7 +361,7 @@ def _unknown(what: str, name: str, known, where: str = "") -> str:
     return f"unknown {what} '{name}'{where}" + (f"; did you mean '{close[0]}'?" if close else "")
 
 
-def _check_mission(mission: MissionDoc, sources: dict[str, SourceEntry], errors: list[ContentError]) -> None:
+def _check_mission(mission: MissionDoc, sources: Mapping[str, SourceEntry], errors: list[ContentError]) -> None:
     doc, data = mission.doc, mission.data
     for index, key in enumerate(data.sources):
         if key not in sources:
@@ -408,7 +391,7 @@ def _warn_images(path: str, body: Doc, errors: list[ContentError]) -> None:
         errors.append(warning(path, line, col, "image has no alt text; describe it for readers who cannot see it"))
 
 
-def _citations(keys, sources: dict[str, SourceEntry]) -> tuple[Citation, ...]:
+def _citations(keys, sources: Mapping[str, SourceEntry]) -> tuple[Citation, ...]:
     ordered = [k for k in dict.fromkeys(keys) if k in sources]
     return tuple(Citation(n, key, sources[key]) for n, key in enumerate(ordered, 1))
 
@@ -478,7 +461,7 @@ def _windows(missions: tuple[MissionNode, ...]) -> tuple[Window, ...]:
     )
 
 
-def _source_users(texts: tuple[TextNode, ...], missions: tuple[MissionNode, ...]) -> dict[str, tuple[Link, ...]]:
+def _source_users(texts: tuple[TextNode, ...], missions: tuple[MissionNode, ...]) -> Mapping[str, tuple[Link, ...]]:
     users: dict[str, list[Link]] = {}
     for node in texts:
         for citation in node.citations:
@@ -486,7 +469,7 @@ def _source_users(texts: tuple[TextNode, ...], missions: tuple[MissionNode, ...]
     for mission in missions:
         for citation in mission.citations:
             users.setdefault(citation.key, []).append(Link(mission.data.name, mission.url))
-    return {key: tuple(links) for key, links in users.items()}
+    return MappingProxyType({key: tuple(links) for key, links in users.items()})
 
 
 # The site's own pages, besides one per chapter, page and mission: render finds each one's template by its name.
@@ -531,7 +514,7 @@ def _warn_unused(content: Content, chapters, pages, missions, errors: list[Conte
             msg = f"mission '{mission.slug}' is mentioned in no chapter"
             errors.append(ContentError(mission.doc.doc.where(), msg, "warning"))
     used = {c.key for node in chapters + pages + missions for c in node.citations}
-    doc: YamlDoc | None = content.sources_doc
+    doc: Located | None = content.sources_doc
     for key in content.sources if doc else ():
         if key not in used:
             errors.append(ContentError(doc.where((key,), key=True), f"source '{key}' is never cited", "warning"))

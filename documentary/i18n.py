@@ -21,7 +21,9 @@ from markupsafe import Markup, escape
 from .dates import PartialDate
 from .errors import ContentError, error
 from .formats import DatePatterns, Formats
-from .load import YamlDoc, decode, display_path, parse_yaml
+from .load import decode, display_path
+from .raw import YamlDoc
+from .yaml_marks import parse_yaml
 
 FOLDER = "i18n"
 BUILT_IN = Path(__file__).resolve().parent.parent / "templates"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -14,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from .dates import PartialDate, parse_date, parse_day, parse_time
 from .errors import ContentError
 from .formats import known_language
-from .load import SLUG, MarkdownDoc, RawContent, YamlDoc
+from .raw import SLUG, Located, MarkdownDoc, RawContent, YamlDoc
 
 PROGRAMS = ("soviet", "russia", "usa", "europe", "china", "india", "japan", "uae")
 TYPES = ("flyby", "orbiter", "lander", "impactor", "rover", "penetrator", "sample-return")
@@ -209,9 +211,23 @@ class SourceEntry(Model):
 
 @dataclass(frozen=True)
 class MissionDoc:
+    """A validated mission: its values in `data`, and in `doc` only where each one stands in its file."""
+
     slug: str
-    doc: YamlDoc
+    doc: Located
     data: Mission
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """A chapter's or page's file once validated: its front matter located, its Markdown body untouched."""
+
+    path: str
+    slug: str
+    meta: Located
+    body: str
+    body_line: int
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -219,7 +235,7 @@ class TextDoc:
     """A chapter or a page: validated front matter plus the untouched Markdown body."""
 
     kind: str
-    file: MarkdownDoc
+    file: TextFile
     meta: ChapterMeta | PageMeta
 
     @property
@@ -232,8 +248,8 @@ class Content:
     site: SiteConfig
     chapters: tuple[TextDoc, ...]
     missions: tuple[MissionDoc, ...]
-    sources: dict[str, SourceEntry]
-    sources_doc: YamlDoc | None
+    sources: Mapping[str, SourceEntry]  # read-only
+    sources_doc: Located | None  # where each source's fields stand in sources.yaml
     pages: tuple[TextDoc, ...]
     invalid_missions: frozenset[str] = frozenset()  # present but broken: references to them are not "unknown"
     republishers_doc: YamlDoc | None = None  # checked with the citations, by sourcecheck
@@ -281,14 +297,14 @@ def validate(raw: RawContent, memo: CheckMemo | None = None) -> tuple[Content, l
     ]
     if memo is not None:
         memo.turn()
-    sources = _validate_sources(raw.sources, errors)
+    sources = MappingProxyType(_validate_sources(raw.sources, errors))
     return (
         Content(
             site=site or _stand_in_site(),
             chapters=tuple(c for c in chapters if c),
-            missions=tuple(MissionDoc(s, d, m) for s, d, m in missions if m),
+            missions=tuple(MissionDoc(s, d.file, m) for s, d, m in missions if m),
             sources=sources,
-            sources_doc=raw.sources,
+            sources_doc=raw.sources.file if raw.sources else None,
             pages=tuple(p for p in pages if p),
             invalid_missions=frozenset([s for s, _, m in missions if m is None] + list(raw.broken_missions)),
             republishers_doc=raw.republishers,
@@ -314,7 +330,13 @@ def _chapter_order(doc: MarkdownDoc) -> tuple[int, str]:
 
 def _text(kind: str, doc: MarkdownDoc, model: type[Model], errors: list[ContentError]) -> TextDoc | None:
     meta = _validate(doc.meta, model, errors)
-    return TextDoc(kind, doc, meta) if meta else None
+    return TextDoc(kind, text_file(doc, doc.slug, doc.number), meta) if meta else None
+
+
+def text_file(doc: MarkdownDoc, slug: str, number: int) -> TextFile:
+    """What goes on of a Markdown file: its body and where its front matter's fields stand, not their values
+    (a translation takes its original's slug and number)."""
+    return TextFile(doc.path, slug, doc.meta.file, doc.body, doc.body_line, number)
 
 
 def _validate_sources(doc: YamlDoc | None, errors: list[ContentError]) -> dict[str, SourceEntry]:
@@ -324,25 +346,16 @@ def _validate_sources(doc: YamlDoc | None, errors: list[ContentError]) -> dict[s
         errors.append(ContentError(doc.where(), "sources.yaml must map source keys to {title, publisher, url}"))
         return {}
     out = {}
-    marks, key_marks = _by_key(doc.marks), _by_key(doc.key_marks)
+    parts = doc.file.by_key()
     for key, value in doc.data.items():
         if not SLUG.match(key):
             errors.append(_one_line(ContentError(doc.where((key,), key=True), f"source key '{key}' is not a slug")))
             continue
-        sub = YamlDoc(doc.path, value, marks.get(key, {}), key_marks.get(key, {}))
+        sub = YamlDoc(value, parts.get(key, Located(doc.path)))
         entry = _validate(sub, SourceEntry, errors, prefix=(key,))
         if entry:
             out[key] = entry
     return out
-
-
-def _by_key(marks: dict) -> dict[str, dict]:
-    """Marks grouped by their top-level key, which is dropped: one pass, not one pass per source."""
-    groups: dict[str, dict] = {}
-    for loc, mark in marks.items():
-        if loc:
-            groups.setdefault(loc[0], {})[loc[1:]] = mark
-    return groups
 
 
 def _validate(doc: YamlDoc, model: type[Model], errors: list[ContentError], prefix: tuple[str, ...] = ()):

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from . import cards, record
 from .assets import published_names
-from .cache import BodyCache, cache_dir, compile_all, fingerprint
+from .cache import BodyCache, cache_dir, fingerprint
 from .dating import from_epoch
 from .epub import downloads, render_books
 from .errors import BuildFailed, ContentError, error
@@ -24,6 +24,7 @@ from .load import ParseMemo, display_path, list_static, load_content
 from .markdown import make_parser
 from .models import CheckMemo, normalise_base_url, validate
 from .parallel import paused_gc
+from .parsing import compile_bodies
 from .reads import Digests, Replay
 from .render import Renderer, compile_templates, make_environment, make_renderer, render_pages
 from .reuse import NodeMemo
@@ -53,11 +54,11 @@ class Options:
 @dataclass(frozen=True)
 class Result:
     site: Site
-    pages: dict[str, bytes]
+    pages: Mapping[str, bytes]  # read-only, like books and assets
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...] = field(default=())
     reused: tuple[str, ...] = ()  # pages linked unchanged from the previous output, not rendered
-    books: dict[str, bytes] = field(default_factory=dict)  # output name -> EPUB
+    books: Mapping[str, bytes] = field(default_factory=lambda: MappingProxyType({}))  # output name -> EPUB
     assets: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # static name -> published
     gallery: Gallery = field(default=Gallery())
     share_cards: tuple[cards.Card, ...] = ()  # the share cards the pages show (reused ones too), drawn by `build`
@@ -107,8 +108,6 @@ def prepare(
     progress("load", len(raw.chapters) + len(raw.missions) + len(raw.pages), _since(started))
     started = time.perf_counter()
     content, problems = validate(raw, memo.checked if memo else None)
-    if content is None:
-        raise BuildFailed(problems)
     if options.base_url:
         content = _with_base_url(content, options.base_url, problems)
     translations, translation_problems = translate(content, raw)
@@ -117,14 +116,15 @@ def prepare(
     started = time.perf_counter()
     static_files = list_static(options.static)
     md = make_parser(content.site.allow_html)
-    parse_all = lambda jobs: compile_all(md, jobs, cache, options.workers)  # noqa: E731
+    bodies = compile_bodies(md, content, translations, cache, options.workers)
+    progress("parse", len(bodies), _since(started))
+    started = time.perf_counter()
     revisions = _revisions(options) if options.git_dates else {}
     epoch = from_epoch(os.environ.get("SOURCE_DATE_EPOCH", ""))
     site, graph_problems = build_graph(
         content,
-        md,
+        bodies,
         static_files,
-        parse_all,
         display_path(options.static),
         revisions=revisions,
         epoch=epoch,
@@ -196,10 +196,10 @@ def check(
     shown = renderer.share_cards(reads)
     return Result(
         prepared.site,
-        pages,
+        MappingProxyType(pages),
         prepared.static_files,
         prepared.warnings,
-        books=books,
+        books=MappingProxyType(books),
         assets=assets,
         gallery=prepared.gallery,
         share_cards=shown,
@@ -279,11 +279,11 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     shown = renderer.share_cards({o: entry.reads for o, entry in entries.items()})
     result = Result(
         prepared.site,
-        pages,
+        MappingProxyType(pages),
         prepared.static_files,
         prepared.warnings,
         reused=reused,
-        books=books,
+        books=MappingProxyType(books),
         assets=assets,
         gallery=prepared.gallery,
         share_cards=shown,

@@ -13,7 +13,8 @@ from pathlib import Path
 import yaml
 
 from .errors import UsageError
-from .load import CHAPTER_FILE, SLUG
+from .load import CHAPTER_FILE
+from .raw import SLUG
 
 CHAPTER_BODY = """\
 TODO: write the chapter. Name a mission with `[[mission-slug]]`, quote a fact with

@@ -11,14 +11,14 @@ Pure: it reads the validated content and the parsed chapters, never the disk.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .errors import ContentError, Source
-from .load import YamlDoc
 from .markdown import Doc
 from .models import SourceEntry
+from .raw import Located, YamlDoc
 
 SECONDARY_ONLY = frozenset(("encyclopedia", "blog"))  # a chapter citing only these rests on no primary source
 HOST_PATTERN = re.compile(r"^(\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
@@ -59,7 +59,7 @@ def republisher_of(url: str, republishers: Iterable[Republisher]) -> Republisher
 
 
 def check_sources(
-    sources: dict[str, SourceEntry], sources_doc: YamlDoc | None, republishers: tuple[Republisher, ...]
+    sources: Mapping[str, SourceEntry], sources_doc: Located | None, republishers: tuple[Republisher, ...]
 ) -> list[ContentError]:
     """A warning at the URL of every source that links to a known republisher."""
     problems = []
@@ -75,7 +75,7 @@ def check_sources(
     return problems
 
 
-def check_chapter(path: str, body: Doc, sources: dict[str, SourceEntry]) -> ContentError | None:
+def check_chapter(path: str, body: Doc, sources: Mapping[str, SourceEntry]) -> ContentError | None:
     """A warning at the first citation of a chapter that cites only encyclopedias and blogs."""
     cites = [r for r in body.refs if r.kind == "cite" and r.target in sources]
     kinds = {sources[r.target].kind for r in cites}
@@ -87,8 +87,8 @@ def check_chapter(path: str, body: Doc, sources: dict[str, SourceEntry]) -> Cont
 
 
 def check(
-    sources: dict[str, SourceEntry],
-    sources_doc: YamlDoc | None,
+    sources: Mapping[str, SourceEntry],
+    sources_doc: Located | None,
     republishers_doc: YamlDoc | None,
     chapters: Iterable[tuple[str, Doc]],
 ) -> list[ContentError]:

@@ -9,15 +9,29 @@ file, an error under --strict). A translation records the revision of the origin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
 from .errors import ContentError, warning
-from .load import MarkdownDoc, RawContent, RawTranslation, YamlDoc
-from .models import Content, Day, Mission, MissionDoc, Model, SiteConfig, SourceEntry, Text, TextDoc, _validate
+from .models import (
+    Content,
+    Day,
+    Mission,
+    MissionDoc,
+    Model,
+    SiteConfig,
+    SourceEntry,
+    Text,
+    TextDoc,
+    _validate,
+    text_file,
+)
+from .raw import Located, RawContent, RawTranslation, YamlDoc
 
 STAMP_HINT = "python build.py translations --stamp"
 
@@ -107,7 +121,7 @@ def _edition(content: Content, raw: RawContent, folder: RawTranslation, problems
         chapters=chapters,
         missions=missions,
         sources=sources,
-        sources_doc=folder.sources,
+        sources_doc=folder.sources.file if folder.sources else None,
         pages=pages,
         invalid_missions=content.invalid_missions,
     )
@@ -154,8 +168,7 @@ def _texts(originals, translated, model, folder: RawTranslation, digests, proble
         if meta is None:
             continue
         problems += _revision_problems(doc.meta, meta.translated_from, original.file.path, digests)
-        file = MarkdownDoc(doc.path, original.slug, doc.meta, doc.body, doc.body_line, original.file.number)
-        out.append(TextDoc(original.kind, file, meta))
+        out.append(TextDoc(original.kind, text_file(doc, original.slug, original.file.number), meta))
     for doc in by_name.values():
         problems.append(warning(doc.path, 1, 1, _orphan(doc.path, folder)))
     return tuple(out)
@@ -168,7 +181,7 @@ def _orphan(path: str, folder: RawTranslation) -> str:
 
 
 def _revision_problems(
-    doc: YamlDoc, recorded: str | None, original: str, digests: dict[str, str]
+    doc: YamlDoc, recorded: str | None, original: str, digests: Mapping[str, str]
 ) -> list[ContentError]:
     current = digests.get(original)
     if current is None or recorded == current:
@@ -224,7 +237,7 @@ def _mission(mission: MissionDoc, doc: YamlDoc, digests, problems: list[ContentE
     problems += _revision_problems(doc, found.translated_from, original, digests)
     if bad:
         return None
-    return MissionDoc(mission.slug, doc, _merged(words, found))
+    return MissionDoc(mission.slug, doc.file, _merged(words, found))
 
 
 def _shape_problems(found: MissionTranslation, words: Mission, doc: YamlDoc, original: str, given: int, count: int):
@@ -252,7 +265,7 @@ def _merged(mission: Mission, words: MissionTranslation) -> Mission:
     return mission.model_copy(update=update)
 
 
-def _sources(sources: dict[str, SourceEntry], folder: RawTranslation, problems) -> dict[str, SourceEntry]:
+def _sources(sources: Mapping[str, SourceEntry], folder: RawTranslation, problems) -> Mapping[str, SourceEntry]:
     doc = folder.sources
     if doc is None:
         return sources
@@ -260,19 +273,16 @@ def _sources(sources: dict[str, SourceEntry], folder: RawTranslation, problems) 
         problems.append(ContentError(doc.where(), "sources.yaml translation must map source keys to {note: ...}"))
         return sources
     merged = dict(sources)
+    parts = doc.file.by_key()
     for key, value in doc.data.items():
         if key not in sources:
             problems.append(ContentError(doc.where((key,), key=True), f"unknown source key '{key}'"))
             continue
-        sub = YamlDoc(doc.path, value, _under(doc.marks, key), _under(doc.key_marks, key))
+        sub = YamlDoc(value, parts.get(key, Located(doc.path)))
         found = _validate(sub, SourceTranslation, problems, prefix=(key,))
         if found:
             merged[key] = sources[key].model_copy(update={"note": found.note})
-    return merged
-
-
-def _under(marks: dict, key: str) -> dict:
-    return {loc[1:]: mark for loc, mark in marks.items() if loc and loc[0] == key}
+    return MappingProxyType(merged)
 
 
 @dataclass(frozen=True)

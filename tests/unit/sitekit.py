@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from documentary.graph import build_graph
 from documentary.load import RawContent, parse_markdown_file, parse_yaml
+from documentary.markdown import make_parser
 from documentary.models import validate
+from documentary.parsing import compile_bodies
 
 SITE = "title: T\ndescription: D\nbase_url: https://example.org/sub/\nauthor: A\nlicence: L\nupdated: 2024-01-01\n"
 
@@ -43,3 +46,10 @@ def content(
     result, problems = validate(raw)
     assert problems == [], problems
     return result
+
+
+def linked(content, static_files: tuple[str, ...] = (), translations=(), **kwargs):
+    """The graph of `content` (and its translations), its bodies compiled first as the pipeline does;
+    returns (Site, problems)."""
+    bodies = compile_bodies(make_parser(), content, translations)
+    return build_graph(content, bodies, static_files, translations=translations, **kwargs)

@@ -9,11 +9,9 @@ import xml.etree.ElementTree as ET
 from markupsafe import Markup
 
 from documentary import charts
-from documentary.graph import build_graph
-from documentary.markdown import make_parser
 from tests.conftest import ROOT
 
-from .sitekit import content, mission_yaml
+from .sitekit import content, linked, mission_yaml
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -24,7 +22,7 @@ def mission(name: str, date: str, program: str = "soviet", outcome: str = "succe
 
 
 def make_site(missions: dict[str, str]):
-    site, problems = build_graph(content(missions), make_parser())
+    site, problems = linked(content(missions))
     assert [p for p in problems if p.severity == "error"] == []
     return site
 

@@ -13,12 +13,11 @@ from PIL import Image
 
 from documentary import gallery as gallery_stage
 from documentary.epub import book_name, book_variant, downloads, identifier, render_books
-from documentary.graph import build_graph
 from documentary.images import Info, plan
 from documentary.markdown import make_parser
 from documentary.xhtml import OPS, SVG, XHTML
 
-from .sitekit import chapter_md, content, mission_yaml
+from .sitekit import chapter_md, content, linked, mission_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 NS = {"x": XHTML, "epub": OPS, "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
@@ -42,7 +41,7 @@ def books():
         "claims": "---\ntitle: Claims\n---\nWhat [[mars-3]] did not do. [@src]\n",
         "about": "---\ntitle: About\n---\nx\n",
     }
-    site, problems = build_graph(content(missions, chapters, pages), make_parser())
+    site, problems = linked(content(missions, chapters, pages))
     assert [p for p in problems if p.severity == "error"] == []
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)  # the dates then come from site.yaml's `updated`
@@ -227,7 +226,7 @@ def illustrated(tmp_path_factory):
         (images / name).write_bytes(data)
         (images / f"{name}.yaml").write_text(CREDIT)
     missions = {"mars-3": mission_yaml("Mars 3", extra=ARRIVED)}
-    site, problems = build_graph(content(missions, {"01-one": chapter_md("One", PICTURES)}), make_parser())
+    site, problems = linked(content(missions, {"01-one": chapter_md("One", PICTURES)}))
     assert [p for p in problems if p.severity == "error"] == []
     here = os.getcwd()
     os.chdir(root)  # the content's display paths (content/...) are the files under it

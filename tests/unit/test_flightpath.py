@@ -7,13 +7,12 @@ import pytest
 from markupsafe import Markup
 
 from documentary import ephemeris, facts, flightpath
-from documentary.graph import build_graph
 from documentary.markdown import make_parser
 from documentary.pipeline import Options, prepare
 from documentary.render import render_site
 from tests.conftest import ROOT
 
-from .sitekit import chapter_md, content, mission_yaml
+from .sitekit import chapter_md, content, linked, mission_yaml
 
 SVG = "{http://www.w3.org/2000/svg}"
 # The missions that never left the Earth, by their own data and the research (facts.md): launch failures
@@ -99,7 +98,7 @@ def test_a_flight_that_fell_silent_says_so_and_an_uncertain_arrival_is_approxima
     mars_1 = real_pages()["missions/mars-1/index.html"].decode()
     assert "Contact with Mars 1 was lost on 21 March 1963, before it reached Mars." in mars_1
     extra = 'events:\n  - {id: orbit, date: "1971-12", title: Arrives}\nunconfirmed: []\n'
-    site, _ = build_graph(content({"m": mission_yaml("M", extra=extra)}), make_parser())
+    site, _ = linked(content({"m": mission_yaml("M", extra=extra)}))
     found = flightpath.node_flight(site.mission("m"))
     assert found.approximate and found.arrives.day == 15
     figure = flightpath.mission_figure(site.mission("m"))
@@ -138,7 +137,7 @@ def test_output_is_deterministic():
 
 
 def block_problems(body: str, missions: dict[str, str]):
-    site, problems = build_graph(content(missions, {"01-one": chapter_md("One", body)}), make_parser())
+    site, problems = linked(content(missions, {"01-one": chapter_md("One", body)}))
     return [p.format() for p in problems if p.severity == "error"]
 
 
@@ -171,7 +170,7 @@ def test_other_fenced_code_is_untouched():
 
 def test_an_arrival_before_the_launch_is_an_error_at_its_date_not_a_crash():
     extra = "events:\n  - {id: orbit, date: 1970-01-10, title: Arrives}\n"
-    site, problems = build_graph(content({"m": mission_yaml("M", extra=extra)}), make_parser())
+    site, problems = linked(content({"m": mission_yaml("M", extra=extra)}))
     errors = [p.format() for p in problems if p.severity == "error"]
     assert errors == [
         "content/missions/m.yaml:9:23: error: events.0.date: the arrival (1970-01-10) is before the launch (1971-05-28)"
@@ -186,8 +185,8 @@ def test_a_chapter_diagram_is_rendered_again_when_a_mission_it_draws_changes():
 
     chapter = {"01-one": chapter_md("One", "```flightpath\nmissions: [flown]\n```\n")}
     later = FLOWN.replace("1972-01-10", "1972-01-20")
-    before, _ = build_graph(content({"flown": FLOWN}, chapter), make_parser())
-    after, _ = build_graph(content({"flown": later}, chapter), make_parser())
+    before, _ = linked(content({"flown": FLOWN}, chapter))
+    after, _ = linked(content({"flown": later}, chapter))
     renderer, _ = make_renderer(before, make_parser(), ROOT / "templates")
     _, errors, reads = render_pages(renderer, ["chapters/one/index.html"])
     assert errors == []

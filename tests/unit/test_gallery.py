@@ -9,9 +9,7 @@ import pytest
 from PIL import Image
 
 from documentary import gallery, images
-from documentary.graph import build_graph
-from documentary.markdown import make_parser
-from tests.unit.sitekit import chapter_md, content, mission_yaml
+from tests.unit.sitekit import chapter_md, content, linked, mission_yaml
 
 CREDIT = "credit: Test\nlicence: CC0\nsource: https://example.org/p\n"
 
@@ -32,12 +30,11 @@ def site_dir(tmp_path, monkeypatch):
 
 
 def built(chapter_body: str, mission_extra: str = ""):
-    site, problems = build_graph(
+    site, problems = linked(
         content(
             {"mars-3": mission_yaml("Mars 3", extra=mission_extra)},
             {"01-one": chapter_md("One", chapter_body + "\n\n[[mars-3]] [@src]\n")},
         ),
-        make_parser(),
     )
     assert problems == []
     return site

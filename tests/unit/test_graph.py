@@ -3,15 +3,14 @@
 import datetime as dt
 from dataclasses import replace
 
-from documentary.graph import build_graph, window_of
-from documentary.load import parse_yaml
-from documentary.markdown import make_parser
+from documentary.graph import window_of
+from documentary.yaml_marks import parse_yaml
 
-from .sitekit import chapter_md, content, mission_yaml
+from .sitekit import chapter_md, content, linked, mission_yaml
 
 
 def graph(missions, chapters=None, pages=None, static=(), **kw):
-    site, problems = build_graph(content(missions, chapters, pages, **kw), make_parser(), static)
+    site, problems = linked(content(missions, chapters, pages, **kw), static)
     return site, [p.format() for p in problems]
 
 
@@ -137,7 +136,7 @@ def test_a_source_at_a_republisher_warns_through_the_graph():
     sources = "src: {title: T, publisher: P, url: 'https://wikimili.com/en/X', kind: encyclopedia}\n"
     republishers = parse_yaml("content/republishers.yaml", "- wikimili.com\n")[0]
     base = content({"m": mission_yaml("M")}, sources=sources)
-    site, problems = build_graph(replace(base, republishers_doc=republishers), make_parser())
+    site, problems = linked(replace(base, republishers_doc=republishers))
     assert [p.format() for p in problems] == [
         "content/sources.yaml:1:36: warning: source 'src' links to wikimili.com, which republishes others' pages "
         "(republishers.yaml: wikimili.com); cite the original publisher at its own address"

@@ -1,6 +1,6 @@
-"""load.py: decoding, front matter and YAML with positions, all on strings."""
+"""load.py: decoding, front matter and reading the content folder, on strings and a temporary folder."""
 
-from documentary.load import decode, load_content, parse_markdown_file, parse_yaml, split_front_matter
+from documentary.load import decode, load_content, parse_markdown_file, split_front_matter
 
 
 def messages(errors):
@@ -25,63 +25,6 @@ def test_decode_normalises_line_endings():
     assert (text, errors) == ("a\nb\nc\n", [])
 
 
-def test_yaml_values_know_their_lines_and_keys_know_theirs():
-    doc, errors = parse_yaml("m.yaml", "name: Mars 3\nlaunch:\n  date: 1971-05-28\n")
-    assert errors == []
-    assert doc.where(("launch", "date")).line == 3
-    assert doc.where(("launch", "date")).col == 9
-    assert doc.where(("launch",), key=True).col == 1
-
-
-def test_yaml_dates_stay_text_and_unquoted_times_are_not_numbers():
-    doc, _ = parse_yaml("m.yaml", "d: 1971-05-28\nt: 15:26:30\nn: 3\nf: 1.5\nb: true\n")
-    assert doc.data == {"d": "1971-05-28", "t": "15:26:30", "n": 3, "f": 1.5, "b": True}
-
-
-def test_yaml_position_falls_back_to_the_nearest_parent():
-    doc, _ = parse_yaml("m.yaml", "a:\n  b: 1\n")
-    assert doc.where(("a", "missing")).line == 2
-
-
-def test_yaml_line_offset_shifts_every_position():
-    doc, errors = parse_yaml("c.md", "title: x\n", line_offset=1)
-    assert doc.where(("title",)).line == 2
-    _, errors = parse_yaml("c.md", "title: [x\n", line_offset=1)
-    assert errors[0].source.line >= 2
-
-
-def test_duplicate_key_is_reported_at_the_second_key():
-    _, errors = parse_yaml("m.yaml", "name: a\nname: b\n")
-    assert messages(errors) == ["m.yaml:2:1: error: duplicate key 'name' (first on line 1)"]
-
-
-def test_aliases_are_refused_where_they_are_used():
-    doc, errors = parse_yaml("m.yaml", "a: &x [1]\nb: *x\n")
-    assert doc is None
-    assert messages(errors) == [
-        "m.yaml:2:4: error: YAML aliases (*x) are not allowed in content files; write the value out"
-    ]
-
-
-def test_python_tags_are_errors_not_code():
-    doc, errors = parse_yaml("m.yaml", "a: !!python/object/apply:os.system [echo hi]\n")
-    assert doc is None
-    assert "YAML tag '!!python/object/apply:os.system' is not allowed" in errors[0].message
-    assert (errors[0].source.line, errors[0].source.col) == (1, 4)
-
-
-def test_tab_indentation_gets_a_plain_message():
-    _, errors = parse_yaml("m.yaml", "a:\n\tb: 1\n")
-    assert messages(errors) == [
-        "m.yaml:2:1: error: YAML syntax error: tab character used for indentation; indent with spaces"
-    ]
-
-
-def test_empty_yaml_is_an_error():
-    _, errors = parse_yaml("m.yaml", "# only a comment\n")
-    assert messages(errors) == ["m.yaml:1:1: error: file is empty"]
-
-
 def test_front_matter_is_split_and_the_body_line_counted():
     assert split_front_matter("c.md", "---\ntitle: x\n---\nBody\n") == ("title: x", "Body\n", 4)
 
@@ -89,6 +32,14 @@ def test_front_matter_is_split_and_the_body_line_counted():
 def test_front_matter_that_never_closes():
     result = split_front_matter("c.md", "---\ntitle: x\nBody\n")
     assert result.format() == "c.md:1:1: error: front matter opened on line 1 is never closed with '---'"
+
+
+def test_front_matter_positions_count_from_the_file_s_first_line():
+    doc, errors = parse_markdown_file("c.md", "c", "---\ntitle: x\nsummary: [s\n---\nBody\n")
+    assert doc is None
+    assert errors[0].format() == "c.md:3:10: error: YAML syntax error: '[' is never closed with ']'"
+    doc, errors = parse_markdown_file("c.md", "c", "---\ntitle: x\n---\nBody\n")
+    assert (doc.meta.where(("title",)).line, doc.body_line, errors) == (2, 4, [])
 
 
 def test_markdown_file_without_front_matter():

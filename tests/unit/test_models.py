@@ -4,8 +4,10 @@ import pytest
 from pydantic import ValidationError
 
 from documentary.dates import PartialDate, parse_date, parse_time
-from documentary.load import RawContent, parse_yaml
+from documentary.load import parse_markdown_file
 from documentary.models import Mission, SiteConfig, validate
+from documentary.raw import Located, RawContent
+from documentary.yaml_marks import parse_yaml
 
 MISSION = """name: Mars 3
 program: soviet
@@ -155,3 +157,22 @@ def test_a_source_may_have_no_kind_and_is_then_not_primary():
     content, problems = check_sources("a: {title: T, publisher: P, url: 'https://e.org/a'}\n")
     assert problems == []
     assert content.sources["a"].kind is None and not content.sources["a"].primary
+
+
+def test_validated_files_keep_where_their_fields_stand_not_the_parsed_values():
+    content, problems = check(MISSION)
+    mission = content.missions[0]
+    assert problems == [] and isinstance(mission.doc, Located) and not hasattr(mission.doc, "data")
+    assert (mission.doc.path, mission.doc.text) == ("m.yaml", MISSION)
+    assert str(mission.doc.where(("launch", "vehicle"))) == "m.yaml:7:12"
+    chapter, _ = parse_markdown_file("c/01-a.md", "a", "---\ntitle: A\nsummary: S.\n---\nBody\n", 1)
+    site_doc, _ = parse_yaml("site.yaml", SITE)
+    text = validate(RawContent(site_doc, (chapter,), (), None, (), ()))[0].chapters[0]
+    assert (text.file.path, text.file.slug, text.file.number, text.file.body, text.file.body_line) == (
+        "c/01-a.md",
+        "a",
+        1,
+        "Body\n",
+        5,
+    )
+    assert isinstance(text.file.meta, Located) and str(text.file.meta.where(("summary",))) == "c/01-a.md:3:10"

@@ -5,12 +5,11 @@ from pathlib import Path
 import pytest
 
 from documentary.dates import PartialDate
-from documentary.graph import build_graph
 from documentary.i18n import read_strings
 from documentary.markdown import make_parser
 from documentary.render import PageResolver, Urls, make_renderer, render_pages, render_site
 
-from .sitekit import chapter_md, content, mission_yaml
+from .sitekit import chapter_md, content, linked, mission_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 STRINGS = read_strings(ROOT / "templates", ("en",))[0]["en"]
@@ -20,7 +19,7 @@ time_tag = STRINGS.time_tag
 def small_site():
     missions = {"mars-3": mission_yaml("Mars 3 <lander>", extra="landing_site: {lat: -45, lon: -158, name: P}\n")}
     chapters = {"01-one": chapter_md("One", "[[mars-3]] [[mars-3:launch.date]] [[mars-3:landing_site.lon]] [@src]\n")}
-    site, problems = build_graph(content(missions, chapters), make_parser())
+    site, problems = linked(content(missions, chapters))
     assert [p for p in problems if p.severity == "error"] == []
     return site
 

@@ -1,12 +1,10 @@
 """translations.py: translation files checked against their originals, merged over the one set of facts."""
 
-from documentary.graph import build_graph
 from documentary.load import RawContent, RawTranslation, parse_markdown_file, parse_yaml, revision
-from documentary.markdown import make_parser
 from documentary.models import validate
 from documentary.translations import statuses, translate
 
-from .sitekit import SITE, chapter_md, mission_yaml
+from .sitekit import SITE, chapter_md, linked, mission_yaml
 
 EVENTS = "events:\n  - {id: landing, date: 1971-12-02, title: Lands}\n  - {date: 1972-08, title: Ends}\n"
 MARS_3 = mission_yaml("Mars 3", extra=EVENTS + "landing_site: {lat: -45, lon: -158, name: Ptolemaeus}\n")
@@ -131,7 +129,7 @@ def test_the_edition_graph_prefixes_its_pages_and_leaves_out_untranslated_ones()
     content, editions, _ = translated(
         missions=two, ru_missions={"mars-3": RU_MARS_3}, ru_chapters={"01-one": RU_CHAPTER}
     )
-    site, problems = build_graph(content, make_parser(), translations=editions)
+    site, problems = linked(content, translations=editions)
     (ru,) = site.translations
     assert ru.prefix == "ru/" and ru.language == "ru"
     assert "ru/missions/mars-3/index.html" in ru.outputs and "ru/missions/mars-2/index.html" not in ru.outputs
