@@ -19,6 +19,7 @@ from pathlib import Path
 from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont
 
 from .cache import store
+from .i18n import english
 from .parallel import cores, map_slices
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -64,9 +65,10 @@ def palette(css: str) -> Palette:
 @dataclass(frozen=True)
 class Card:
     title: str
-    kicker: str  # the kind of page: Chapter, Mission, Timeline...
+    kicker: str  # the kind of page in the page's language (card.kind.*): Chapter, Глава...
     site: str
     colours: Palette = Palette()
+    words: tuple[str, str] | None = None  # the page's card.alt and card.alt_site; None: the generator's English
 
     @property
     def key(self) -> str:
@@ -80,9 +82,10 @@ class Card:
 
     @property
     def alt(self) -> str:
-        """og:image:alt: what the card says, without saying a word twice."""
-        text = self.title if self.kicker == self.title else f"{self.kicker}: {self.title}"
-        return text if self.title == self.site or not self.site else f"{text}, on {self.site}"
+        """og:image:alt: what the card says, without saying a word twice, in the page's language."""
+        kind_title, on_site = self.words or (english().messages["card.alt"], english().messages["card.alt_site"])
+        text = self.title if self.kicker == self.title else str(kind_title).format(kind=self.kicker, title=self.title)
+        return text if self.title == self.site or not self.site else str(on_site).format(text=text, site=self.site)
 
     def render(self) -> bytes:
         return render_card(self.title, self.kicker, SIZE, self.site, self.colours)

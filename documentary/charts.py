@@ -318,7 +318,7 @@ def _phrase(counts: dict[str, int], w: Strings) -> str:
     if not total:
         return w("charts.none")
     detail = ", ".join(w(f"chart.tally.{o}", n) for o, n in counts.items() if n)
-    return f"{total} ({detail})"
+    return f"{w.formats.number(total)} ({detail})"
 
 
 def _chart_sides(axis: float, width: float, w: Strings) -> list[str]:
@@ -407,7 +407,7 @@ def _year_x(year: int, first: int) -> float:
 
 
 def _timeline_desc(site: Site, first: int, last: int, w: Strings) -> str:
-    counts = {outcome: str(n) for outcome, n in _tally(site.missions).items()}
+    counts = {outcome: w.formats.number(n) for outcome, n in _tally(site.missions).items()}
     return w("chart.timeline_desc", first=str(first), last=str(last), **counts)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .i18n import Strings, english
 from .models import OUTCOMES, PROGRAMS, TYPES, Event, Mission
 
 SIMPLE = ("name", "name_ru", "designation", "cospar_id", "program", "outcome", "summary")
@@ -109,24 +110,21 @@ def contact_lost_before(mission: Mission, event: Event) -> Event | None:
     return lost if lost and lost.date.as_date() < event.date.as_date() else None
 
 
-def no_transfer_reason(mission: Mission) -> str | None:
-    """Why there is no flight to Mars to draw, from the data; None when there is one.
+def no_transfer_reason(mission: Mission, w: Strings | None = None) -> str | None:
+    """Why there is no flight to Mars to draw, from the data, in the words `w` (English without); None when
+    there is one.
 
     A COSPAR ID is given only to what reached orbit, so a failure without one never got there; a failure
     with one and neither an arrival nor a last contact on the way stayed in Earth orbit.
     """
     if arrival(mission):
         return None
+    w = w or english()
     lost = next((e for e in mission.events if e.id == "last-contact"), None)
     if lost:
-        return (
-            f"Contact with {mission.name} was lost on the way to Mars ({lost.date.human}), and the record has no "
-            "date for its arrival, so no transfer is computed."
-        )
+        return w("flightpath.none_lost", name=mission.name, date=w.date(lost.date))
     if mission.outcome == "failure" and not mission.cospar_id:
-        return (
-            f"{mission.name} did not reach Earth orbit, so it never set out for Mars and there is no transfer to draw."
-        )
+        return w("flightpath.none_no_orbit", name=mission.name)
     if mission.outcome == "failure":
-        return f"{mission.name} reached Earth orbit but never left it, so there is no transfer to draw."
-    return f"The record gives {mission.name} no arrival at Mars, so there is no transfer to draw."
+        return w("flightpath.none_earth_orbit", name=mission.name)
+    return w("flightpath.none_no_arrival", name=mission.name)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from markupsafe import Markup, escape
 
 from .gallery import Photo
+from .i18n import Strings, english
 from .images import Variant
 from .models import ImageCredit
 
@@ -42,22 +43,32 @@ def picture(photo: Photo, url: Url, alt: str, eager: bool = False, sizes: str | 
     return Markup(f"<picture>{source}{img}</picture>")
 
 
-def figure(photo: Photo, url: Url, alt: str, caption: str, eager: bool = False, kind: str = "photo") -> Markup:
-    """A picture with its caption and its credit and licence beneath it."""
+def figure(
+    photo: Photo,
+    url: Url,
+    alt: str,
+    caption: str,
+    eager: bool = False,
+    kind: str = "photo",
+    w: Strings | None = None,
+) -> Markup:
+    """A picture with its caption and its credit and licence beneath it, in the page's words `w`."""
     lines = [f'<figure class="{kind}">', picture(photo, url, alt, eager)]
     text = escape(caption)
     if photo.credit:
-        text = Markup(f"{text} " if caption else "") + credit_line(photo.credit)
+        text = Markup(f"{text} " if caption else "") + credit_line(photo.credit, w)
     if text:
         lines.append(f"<figcaption>{text}</figcaption>")
     lines.append("</figure>")
     return Markup("\n".join(lines))
 
 
-def credit_line(credit: ImageCredit) -> Markup:
+def credit_line(credit: ImageCredit, w: Strings | None = None) -> Markup:
+    """Who made it (licence, a link to where it comes from); the link's word is the page's (`figure.source`)."""
     licence = escape(credit.licence)
     if credit.source:
-        licence = Markup(f'{licence}, <a href="{escape(credit.source)}">source</a>')
+        word = escape((w or english())("figure.source"))
+        licence = Markup(f'{licence}, <a href="{escape(credit.source)}">{word}</a>')
     return Markup(f'<span class="credit">{escape(credit.credit)} ({licence})</span>')
 
 

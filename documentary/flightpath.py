@@ -6,6 +6,8 @@ real time of flight: a sketch of the transfer orbit, not the spacecraft's tracke
 the departure from Earth and the course corrections). The picture is a plan view from north of the
 ecliptic; every picture comes with a table of the same numbers, and shapes, line patterns and labels
 carry the meaning, never colour alone. Numbers are rounded to fixed places, so builds are byte-identical.
+Every word comes from the page's UI strings `w` (templates/i18n/<lang>.yaml: flightpath.*, windows.*), and
+dates and numbers are formatted for its language; without `w` a picture speaks English.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from markupsafe import Markup, escape
 
 from . import ephemeris, facts, lambert
 from .charts import Box, _line, _n, _svg, _text
-from .dates import MONTHS, PartialDate, time_tag
+from .dates import PartialDate
+from .i18n import Strings, english
 from .models import Event, Mission
 
 if TYPE_CHECKING:
@@ -115,11 +118,11 @@ def node_flight(node: MissionNode) -> Flight | None:
     return flight(node.slug, node.data)
 
 
-def no_flight_reason(node: MissionNode) -> str | None:
+def no_flight_reason(node: MissionNode, w: Strings | None = None) -> str | None:
     if node_flight(node):
         return None
-    reason = facts.no_transfer_reason(node.data)
-    return reason or f"The launch and arrival dates of {node.data.name} give no transfer that can be computed."
+    w = w or english()
+    return facts.no_transfer_reason(node.data, w) or w("flightpath.none_unsolved", name=node.data.name)
 
 
 # --- Drawing ---------------------------------------------------------------------------------
@@ -145,13 +148,10 @@ def _mark(body: str, x: float, y: float, filled: bool, scale: float = 1.0) -> st
     return f'<rect x="{_n(x - s)}" y="{_n(y - s)}" {size} class="fp-mark fp-mars {fill}"/>'
 
 
-def short(date: PartialDate) -> str:
-    """19 May 1971 -> 19 May 1971, 27 November 1971 -> 27 Nov 1971: labels stay short."""
-    return date.human if not date.day else f"{date.day} {date.human.split()[1][:3]} {date.year}"
-
-
-def _on(date: PartialDate) -> str:
-    return f"on {date.human}" if date.day else f"in {date.human}"
+def _when(date: PartialDate, w: Strings) -> str:
+    """A date as a sentence places it: on 21 March 1963, in May 1965 (in Russian the date alone)."""
+    key = "flightpath.on_day" if date.day else "flightpath.in_month" if date.month else "flightpath.in_year"
+    return w(key, date=w.date(date))
 
 
 class _Labels:
@@ -199,11 +199,11 @@ def _label_box(x: float, y: float, angle: float, reach: float, width: float) -> 
     return Box(left, ay - LABEL_H / 2 + math.sin(angle) * LABEL_H / 2, width, LABEL_H)
 
 
-def _static_parts(year: int) -> list[str]:
+def _static_parts(year: int, w: Strings) -> list[str]:
     cx, cy = CENTRE
     return [
         _line(cx, cy, PLOT.x + PLOT.w - 4, cy, "fp-axis"),
-        _text(PLOT.x + PLOT.w - 4, cy - 6, "vernal equinox →", "fp-note", "end"),
+        _text(PLOT.x + PLOT.w - 4, cy - 6, w("flightpath.equinox"), "fp-note", "end"),
         _orbit_path("earth", year),
         _orbit_path("mars", year),
         f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="9" class="fp-sun"/>',
@@ -221,7 +221,7 @@ def _orbit_path(body: str, year: int, centre: tuple[float, float] = CENTRE, scal
     return f'<path d="{_path(points, True, centre, scale)}" class="fp-orbit fp-orbit-{body}"/>'
 
 
-def _marks_and_labels(flights: tuple[Flight, ...]) -> list[str]:
+def _marks_and_labels(flights: tuple[Flight, ...], w: Strings) -> list[str]:
     parts, sun = [], Box(CENTRE[0] - 12, CENTRE[1] - 12, 24, 24)
     taken = [sun]
     for f in flights:
@@ -231,57 +231,64 @@ def _marks_and_labels(flights: tuple[Flight, ...]) -> list[str]:
                 parts.append(_mark(body, x, y, bool(when)))
                 taken.append(Box(x - 7, y - 7, 14, 14))
     labels = _Labels(taken)
-    labels.add((0.0, -0.12 * ephemeris.AU_KM, 0.0), "Sun")
-    for text, point in _label_texts(flights):
+    labels.add((0.0, -0.12 * ephemeris.AU_KM, 0.0), w("flightpath.sun"))
+    for text, point in _label_texts(flights, w):
         labels.add(point, text)
     return parts + labels.parts
 
 
-def _label_texts(flights: tuple[Flight, ...]) -> list[tuple[str, Vector]]:
+def _label_texts(flights: tuple[Flight, ...], w: Strings) -> list[tuple[str, Vector]]:
     """One label per point for a single flight; for several, one per arrival and one per group of the rest."""
     if len(flights) == 1:
         f = flights[0]
-        arrived = short(f.arrival.date) + (" (approx.)" if f.approximate else "")
+        arrived = w.short_date(f.arrival.date) + (w("chart.approx") if f.approximate else "")
         return [
-            (f"Earth at launch, {short(f.launch)}", f.earth[0]),
-            ("Earth at arrival", f.earth[1]),
-            ("Mars at launch", f.mars[0]),
-            (f"Mars at arrival, {arrived}", f.mars[1]),
+            (w("flightpath.label_earth_launch", date=w.short_date(f.launch)), f.earth[0]),
+            (w("flightpath.earth_arrival"), f.earth[1]),
+            (w("flightpath.mars_launch"), f.mars[0]),
+            (w("flightpath.label_mars_arrival", date=arrived), f.mars[1]),
         ]
-    launches = _span([f.launch for f in flights])
-    texts = [(f"{f.name} arrives {short(f.arrival.date)}", f.mars[1]) for f in flights]
+    launches = _span([f.launch for f in flights], w)
+    texts = [
+        (w("flightpath.label_arrives", name=f.name, date=w.short_date(f.arrival.date)), f.mars[1]) for f in flights
+    ]
     middle = flights[len(flights) // 2]
     return [
         *texts,
-        (f"Earth at the launches, {launches}", middle.earth[0]),
-        ("Mars at the launches", middle.mars[0]),
-        ("Earth at the arrivals", middle.earth[1]),
+        (w("flightpath.label_earth_launches", dates=launches), middle.earth[0]),
+        (w("flightpath.label_mars_launches"), middle.mars[0]),
+        (w("flightpath.label_earth_arrivals"), middle.earth[1]),
     ]
 
 
-def _span(dates: list[PartialDate]) -> str:
+def _span(dates: list[PartialDate], w: Strings) -> str:
+    """19–30 May 1971 (19–30 мая 1971 г.): within one month the day range leads the last date."""
     first, last = min(dates), max(dates)
     if first == last:
-        return short(first)
+        return w.short_date(first)
     if (first.year, first.month) == (last.year, last.month) and first.day and last.day:
-        return f"{first.day}–{short(last)}"
-    return f"{short(first)} – {short(last)}"
+        return f"{w.formats.number(first.day)}–{w.short_date(last)}"
+    return f"{w.short_date(first)} – {w.short_date(last)}"
 
 
-def _legend(flights: tuple[Flight, ...], top: float) -> tuple[list[str], float]:
+def _legend(flights: tuple[Flight, ...], top: float, w: Strings) -> tuple[list[str], float]:
     """Shapes, then line patterns, flowing onto new rows; returns the parts and the y below them."""
     items = [
-        (lambda x, y, b=body, f=filled: _mark(b, x + 6, y - 4, f, 0.9), label, 18)
+        (lambda x, y, b=body, f=filled: _mark(b, x + 6, y - 4, f, 0.9), w(label), 18)
         for body, filled, label in (
-            ("earth", False, "Earth at launch"),
-            ("earth", True, "Earth at arrival"),
-            ("mars", False, "Mars at launch"),
-            ("mars", True, "Mars at arrival"),
+            ("earth", False, "flightpath.earth_launch"),
+            ("earth", True, "flightpath.earth_arrival"),
+            ("mars", False, "flightpath.mars_launch"),
+            ("mars", True, "flightpath.mars_arrival"),
         )
     ]
-    lines = [("fp-orbit fp-orbit-earth", "Earth’s orbit"), ("fp-orbit fp-orbit-mars", "Mars’s orbit")]
+    lines = [
+        ("fp-orbit fp-orbit-earth", w("flightpath.earth_orbit")),
+        ("fp-orbit fp-orbit-mars", w("flightpath.mars_orbit")),
+    ]
     for index, f in enumerate(flights):
-        lines.append((f"fp-arc fp-arc-{index % PATTERNS}", f"transfer of {f.name}" if len(flights) > 1 else "transfer"))
+        label = w("flightpath.transfer_of", name=f.name) if len(flights) > 1 else w("flightpath.transfer")
+        lines.append((f"fp-arc fp-arc-{index % PATTERNS}", label))
     items += [(lambda x, y, c=cls: _line(x, y - 4, x + 26, y - 4, c), label, 32) for cls, label in lines]
     parts, x, y = [], PLOT.x + 4, top + 14
     for draw, label, gap in items:
@@ -297,19 +304,23 @@ RACE_ROW = 26
 RACE_LEFT = 120
 
 
-def _race(flights: tuple[Flight, ...], top: float) -> tuple[list[str], float]:
+def _race(flights: tuple[Flight, ...], top: float, w: Strings) -> tuple[list[str], float]:
     """Several flights on one time axis, launch to arrival: who left first and who arrived first."""
     first = min(f.launch.as_date() for f in flights)
     last = max(f.arrival.date.as_date() for f in flights)
-    right = PLOT.x + PLOT.w - 230
+    rows = [
+        w("flightpath.race_row", days=w("flightpath.days", f.days), date=w.short_date(f.arrival.date)) for f in flights
+    ]
+    # the axis ends where the longest "168 days, arrives ..." still fits after its bar (230 in English)
+    right = PLOT.x + PLOT.w - max(230, 20 + max(len(row) for row in rows) * CHAR)
     span = max(1, (last - first).days)
 
     def x_of(day: dt.date) -> float:
         return RACE_LEFT + (day - first).days / span * (right - RACE_LEFT)
 
-    parts = [_text(PLOT.x + 4, top + 16, "Launch to arrival on one time axis", "fp-note", "start")]
+    parts = [_text(PLOT.x + 4, top + 16, w("flightpath.race"), "fp-note", "start")]
     y = top + 28
-    for index, f in enumerate(flights):
+    for index, (f, row) in enumerate(zip(flights, rows, strict=True)):
         mid = y + RACE_ROW * index + RACE_ROW / 2
         x1, x2 = x_of(f.launch.as_date()), x_of(f.arrival.date.as_date())
         parts += [
@@ -317,23 +328,20 @@ def _race(flights: tuple[Flight, ...], top: float) -> tuple[list[str], float]:
             _line(x1, mid, x2, mid, f"fp-arc fp-arc-{index % PATTERNS}"),
             _mark("earth", x1, mid, False, 0.8),
             _mark("mars", x2, mid, True, 0.8),
-            _text(x2 + 10, mid + 4, f"{f.days} days, arrives {short(f.arrival.date)}", "legend", "start"),
+            _text(x2 + 10, mid + 4, row, "legend", "start"),
         ]
     axis = y + RACE_ROW * len(flights) + 4
     parts.append(_line(RACE_LEFT, axis, right, axis, "fp-ray"))
-    month = dt.date(first.year, first.month, 1)
+    month, free = dt.date(first.year, first.month, 1), -math.inf  # where the last tick label ends
     while month <= last:
         if month >= first:
-            parts += [_line(x_of(month), axis, x_of(month), axis + 4, "fp-ray")]
+            x = x_of(month)
+            parts += [_line(x, axis, x, axis + 4, "fp-ray")]
             named = month.month == 1 or month == _next_month(first)  # the year at the first tick and each January
-            parts.append(
-                _text(
-                    x_of(month),
-                    axis + 16,
-                    f"{MONTHS[month.month][:3]} {month.year}" if named else MONTHS[month.month][:3],
-                    "tick",
-                )
-            )
+            label = w.axis_month(month, with_year=named)
+            if x - len(label) * CHAR / 2 >= free + 4:  # a longer month name (июнь 1971) would run into the next
+                parts.append(_text(x, axis + 16, label, "tick"))
+                free = x + len(label) * CHAR / 2
         month = _next_month(month)
     return parts, axis + 26
 
@@ -342,106 +350,113 @@ def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def diagram(flights: tuple[Flight, ...], ident: str) -> Markup:
+def diagram(flights: tuple[Flight, ...], ident: str, w: Strings | None = None) -> Markup:
     """The plan view of one or more flights, with one DE421 orbit of each planet from the year of the first launch."""
+    w = w or english()
     year = min(f.departs for f in flights).year
     arcs = [f'<path d="{_path(f.arc)}" class="fp-arc fp-arc-{i % PATTERNS}"/>' for i, f in enumerate(flights)]
-    legend, bottom = _legend(flights, PLOT.y + PLOT.h)
-    race, bottom = _race(flights, bottom) if len(flights) > 1 else ([], bottom)
-    body = [*_static_parts(year), *arcs, *_marks_and_labels(flights), *legend, *race]
-    return _svg(ident, (SIZE[0], bottom), title(flights), describe(flights), body, "flightpath")
+    legend, bottom = _legend(flights, PLOT.y + PLOT.h, w)
+    race, bottom = _race(flights, bottom, w) if len(flights) > 1 else ([], bottom)
+    body = [*_static_parts(year, w), *arcs, *_marks_and_labels(flights, w), *legend, *race]
+    return _svg(ident, (SIZE[0], bottom), title(flights, w), describe(flights, w), body, "flightpath")
 
 
-def title(flights: tuple[Flight, ...]) -> str:
+def title(flights: tuple[Flight, ...], w: Strings | None = None) -> str:
+    w = w or english()
     if len(flights) == 1:
-        return f"The flight of {flights[0].name} from Earth to Mars"
-    return "The flights of " + _and([f.name for f in flights]) + " from Earth to Mars"
+        return w("flightpath.title_one", name=flights[0].name)
+    return w("flightpath.title_many", names=_and([f.name for f in flights], w))
 
 
-def describe(flights: tuple[Flight, ...]) -> str:
-    parts = [
-        "A plan view of the inner Solar System seen from north of the ecliptic, with the Sun at the centre and "
-        "the orbits of Earth (solid line) and Mars (dashed line) from JPL's DE421 ephemeris; the planets move "
-        "anticlockwise. Earth is a circle and Mars a square, hollow at launch and filled at arrival."
-    ]
+def describe(flights: tuple[Flight, ...], w: Strings | None = None) -> str:
+    w = w or english()
+    parts = [w("flightpath.desc")]
     for f in flights:
         lo, hi = f.sun_range_au
-        parts.append(
-            f"{f.name} was launched on {f.launch.human} and reached Mars on {f.arrival.date.human}"
-            f"{' (approximate)' if f.approximate else ''}, {f.days} days later; its computed transfer arc runs "
-            f"{_au(lo)} to {_au(hi)} AU from the Sun, and Earth and Mars were {_mkm(f.gap_km)} million km apart "
-            "when it arrived."
-            + (f" Contact with it was lost {_on(f.lost.date)}, before the arrival." if f.lost else "")
+        sentence = w(
+            "flightpath.desc_flight",
+            name=f.name,
+            launch=_when(f.launch, w),
+            arrival=_when(f.arrival.date, w),
+            approximate=w("mission.approximate") if f.approximate else "",
+            days=w("flightpath.days", f.days),
+            low=_au(lo, w),
+            high=_au(hi, w),
+            gap=_mkm(f.gap_km, w),
         )
+        parts.append(sentence + (w("flightpath.desc_lost", when=_when(f.lost.date, w)) if f.lost else ""))
     if len(flights) > 1:
         order = sorted(flights, key=lambda f: f.arrives)
-        parts.append("Order of arrival: " + ", ".join(f.name for f in order) + ".")
-    parts.append("The table after the picture gives the same numbers.")
+        parts.append(w("flightpath.desc_order", names=", ".join(f.name for f in order)))
+    parts.append(w("flightpath.desc_end"))
     return " ".join(parts)
 
 
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _and(names: list[str], w: Strings) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + w("flightpath.and") + names[-1]
 
 
-def _au(value: float) -> str:
-    return f"{value:.2f}"
+def _au(value: float, w: Strings) -> str:
+    return w.fixed(value, 2)
 
 
-def _mkm(km: float) -> str:
-    return f"{km / 1e6:.0f}"
+def _mkm(km: float, w: Strings) -> str:
+    return w.formats.number(round(km / 1e6))
 
 
 # --- Figure and text alternative ---------------------------------------------------------------
 
 
-def figure(flights: tuple[Flight, ...], ident: str, url=None) -> Markup:
+def figure(flights: tuple[Flight, ...], ident: str, url=None, w: Strings | None = None) -> Markup:
     """The picture in the site's chart figure, its caption, and a table with the same facts."""
-    caption = _caption(flights)
+    w = w or english()
+    caption = _caption(flights, w)
     return Markup(
         f'<figure class="chart-figure flightpath-figure" id="{ident}-figure">\n'
         f'<div class="chart-scroll" role="region" aria-labelledby="{ident}-caption" tabindex="0">\n'
-        f"{diagram(flights, ident)}\n</div>\n"
-        f'<figcaption id="{ident}-caption">{caption}</figcaption>\n</figure>\n{table(flights, ident, url)}'
+        f"{diagram(flights, ident, w)}\n</div>\n"
+        f'<figcaption id="{ident}-caption">{caption}</figcaption>\n</figure>\n{table(flights, ident, url, w)}'
     )
 
 
-def _caption(flights: tuple[Flight, ...]) -> Markup:
-    parts = [escape(title(flights)) + ", computed from the DE421 ephemeris and a Lambert transfer."]
+def _caption(flights: tuple[Flight, ...], w: Strings) -> Markup:
+    parts = [escape(w("flightpath.caption", title=title(flights, w)))]
     for f in flights:
         if f.lost:
-            parts.append(escape(f"Contact with {f.name} was lost {_on(f.lost.date)}, before it reached Mars."))
+            parts.append(escape(w("flightpath.caption_lost", name=f.name, when=_when(f.lost.date, w))))
         if f.approximate:
-            parts.append(escape(f"The arrival date of {f.name} is approximate, and so are the positions at arrival."))
+            parts.append(escape(w("flightpath.caption_approximate", name=f.name)))
     return Markup(" ").join(parts)
 
 
-def table(flights: tuple[Flight, ...], ident: str, url=None) -> Markup:
+def table(flights: tuple[Flight, ...], ident: str, url=None, w: Strings | None = None) -> Markup:
     """The text alternative: one column per flight. `url(slug)` links mission names (for chapter diagrams)."""
+    w = w or english()
     head = "".join(f'<th scope="col">{_name(f, url)}</th>' for f in flights)
     rows = [
-        ("Launch", [time_tag(f.launch, f.launch_time) for f in flights]),
-        ("Arrival", [_arrival_cell(f) for f in flights]),
-        ("Time of flight", [f"{f.days} days" for f in flights]),
-        ("Earth–Mars distance at arrival", [f"{_mkm(f.gap_km)} million km" for f in flights]),
+        ("flightpath.table_launch", [w.time_tag(f.launch, f.launch_time) for f in flights]),
+        ("flightpath.table_arrival", [_arrival_cell(f, w) for f in flights]),
+        ("flightpath.table_time", [w("flightpath.days", f.days) for f in flights]),
+        ("flightpath.table_gap", [w("flightpath.million_km", km=_mkm(f.gap_km, w)) for f in flights]),
         (
-            "Distance from the Sun on the way",
-            [f"{_au(f.sun_range_au[0])}–{_au(f.sun_range_au[1])} AU" for f in flights],
+            "flightpath.table_sun",
+            [w("flightpath.au_range", low=_au(f.sun_range_au[0], w), high=_au(f.sun_range_au[1], w)) for f in flights],
         ),
         (
-            "Length of the computed path",
-            [f"{_au(f.path_au)} AU ({_mkm(f.path_au * ephemeris.AU_KM)} million km)" for f in flights],
+            "flightpath.table_length",
+            [w("flightpath.au_length", au=_au(f.path_au, w), km=_mkm(f.path_au * ephemeris.AU_KM, w)) for f in flights],
         ),
     ]
     body = "".join(
-        f'<tr><th scope="row">{label}</th>' + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+        f'<tr><th scope="row">{escape(w(label))}</th>' + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>"
         for label, cells in rows
     )
+    caption = escape(w("flightpath.table_caption", title=title(flights, w)))
     return Markup(
         f'<div class="table-scroll" role="region" aria-labelledby="{ident}-table-caption" tabindex="0">\n'
-        f'<table class="flightpath-table">\n<caption id="{ident}-table-caption">'
-        f"{escape(title(flights))}: the numbers</caption>\n"
-        f'<thead><tr><th scope="col">Flight</th>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table>\n</div>'
+        f'<table class="flightpath-table">\n<caption id="{ident}-table-caption">{caption}</caption>\n'
+        f'<thead><tr><th scope="col">{escape(w("flightpath.table_flight"))}</th>{head}</tr></thead>\n'
+        f"<tbody>{body}</tbody>\n</table>\n</div>"
     )
 
 
@@ -449,14 +464,14 @@ def _name(f: Flight, url) -> Markup:
     return Markup(f'<a href="{escape(url(f.slug))}">{escape(f.name)}</a>') if url else escape(f.name)
 
 
-def _arrival_cell(f: Flight) -> Markup:
-    approx = Markup(' <span class="unconfirmed">(approximate)</span>') if f.approximate else ""
-    return time_tag(f.arrival.date, f.arrival.time) + approx + Markup("<br>") + escape(f.arrival.title)
+def _arrival_cell(f: Flight, w: Strings) -> Markup:
+    approx = Markup(' <span class="unconfirmed">{}</span>').format(w("charts.approximate")) if f.approximate else ""
+    return w.time_tag(f.arrival.date, f.arrival.time) + approx + Markup("<br>") + escape(f.arrival.title)
 
 
-def mission_figure(node: MissionNode) -> Markup:
+def mission_figure(node: MissionNode, w: Strings | None = None) -> Markup:
     found = node_flight(node)
-    return figure((found,), "flightpath") if found else Markup("")
+    return figure((found,), "flightpath", w=w) if found else Markup("")
 
 
 # --- Launch windows: where the planets stood ---------------------------------------------------
@@ -491,8 +506,9 @@ def hohmann_lead() -> float:
     return 180 - 360 * flight_days / ephemeris.PERIOD_DAYS["mars"]
 
 
-def window_views(site: Site) -> tuple[WindowView, ...]:
+def window_views(site: Site, w: Strings | None = None) -> tuple[WindowView, ...]:
     """Every launch window with a Soviet or Russian mission, at its first launch (of any program)."""
+    w = w or english()
     views = []
     for window in site.windows:
         if not any(site.mission(slug).data.program in SOVIET for slug in window.missions):
@@ -500,7 +516,7 @@ def window_views(site: Site) -> tuple[WindowView, ...]:
         when = dt.datetime.combine(window.opens, dt.time(12))
         views.append(
             WindowView(
-                window.label,
+                w("window.name", year=window.opens.year),
                 window.anchor,
                 window.opens,
                 ephemeris.position("earth", when),
@@ -510,35 +526,24 @@ def window_views(site: Site) -> tuple[WindowView, ...]:
     return tuple(views)
 
 
-def window_figure(site: Site) -> Markup:
+def window_figure(site: Site, w: Strings | None = None) -> Markup:
     """Small pictures of Earth and Mars at each window, with a table of the same angles; empty if none."""
-    views = window_views(site)
+    w = w or english()
+    views = window_views(site, w)
     if not views:
         return Markup("")
     rows = math.ceil(len(views) / PANELS_PER_ROW)
     size = (PANEL[0] * min(len(views), PANELS_PER_ROW), PANEL[1] * rows + 36)
-    body = [part for index, view in enumerate(views) for part in _panel(view, index)]
-    body += _window_legend(size)
+    body = [part for index, view in enumerate(views) for part in _panel(view, index, w)]
+    body += _window_legend(size, w)
     ident = "window-geometry"
-    svg = _svg(
-        ident,
-        size,
-        "Earth and Mars at the first launch of each Soviet or Russian launch window",
-        _window_desc(views),
-        body,
-        "windows-geometry",
-    )
-    caption = escape(
-        f"Where Earth (circle) and Mars (square) stood, seen from north of the ecliptic, at the first launch of each "
-        f"launch window the Soviet Union or Russia used, from the DE421 ephemeris. Mars led Earth by "
-        f"{_deg(min(v.lead for v in views))} to {_deg(max(v.lead for v in views))}; a minimum-energy (Hohmann) "
-        "transfer "
-        f"between circular orbits needs a lead of about {_deg(hohmann_lead())}."
-    )
+    svg = _svg(ident, size, w("windows.title"), _window_desc(views, w), body, "windows-geometry")
+    low, high = _deg(min(v.lead for v in views)), _deg(max(v.lead for v in views))
+    caption = escape(w("windows.caption", low=low, high=high, hohmann=_deg(hohmann_lead())))
     return Markup(
         f'<figure class="chart-figure" id="{ident}-figure">\n'
         f'<div class="chart-scroll" role="region" aria-labelledby="{ident}-caption" tabindex="0">\n{svg}\n</div>\n'
-        f'<figcaption id="{ident}-caption">{caption}</figcaption>\n</figure>\n{_window_table(views)}'
+        f'<figcaption id="{ident}-caption">{caption}</figcaption>\n</figure>\n{_window_table(views, w)}'
     )
 
 
@@ -546,7 +551,7 @@ def _deg(value: float) -> str:
     return f"{value:.0f}°"
 
 
-def _panel(view: WindowView, index: int) -> list[str]:
+def _panel(view: WindowView, index: int, w: Strings) -> list[str]:
     left = PANEL[0] * (index % PANELS_PER_ROW)
     top = PANEL[1] * (index // PANELS_PER_ROW)
     centre = (left + PANEL[0] / 2, top + 30 + PANEL[1] / 2 - 20)
@@ -564,7 +569,7 @@ def _panel(view: WindowView, index: int) -> list[str]:
         _text(
             centre[0],
             top + PANEL[1] - 14,
-            f"Mars {_deg(abs(view.lead))} {'ahead' if view.lead >= 0 else 'behind'}",
+            w("windows.panel_ahead" if view.lead >= 0 else "windows.panel_behind", angle=_deg(abs(view.lead))),
             "legend",
         ),
     ]
@@ -581,46 +586,46 @@ def _angle(view: WindowView, centre: tuple[float, float]) -> str:
     return f'<path d="M{_n(x1)} {_n(y1)}A{r} {r} 0 0 {sweep} {_n(x2)} {_n(y2)}" class="fp-angle"/>'
 
 
-def _window_legend(size: tuple[float, float]) -> list[str]:
+def _window_legend(size: tuple[float, float], w: Strings) -> list[str]:
     y = size[1] - 14
     return [
         _mark("earth", 16, y - 4, True, 0.8),
-        _text(28, y, "Earth", "legend", "start"),
+        _text(28, y, w("windows.earth"), "legend", "start"),
         _mark("mars", 84, y - 4, True, 0.8),
-        _text(96, y, "Mars", "legend", "start"),
+        _text(96, y, w("windows.mars"), "legend", "start"),
         _line(146, y - 4, 172, y - 4, "fp-orbit fp-orbit-earth"),
-        _text(178, y, "Earth’s orbit", "legend", "start"),
+        _text(178, y, w("flightpath.earth_orbit"), "legend", "start"),
         _line(284, y - 4, 310, y - 4, "fp-orbit fp-orbit-mars"),
-        _text(316, y, "Mars’s orbit", "legend", "start"),
+        _text(316, y, w("flightpath.mars_orbit"), "legend", "start"),
     ]
 
 
-def _window_desc(views: tuple[WindowView, ...]) -> str:
-    each = "; ".join(
-        f"{v.label}: Mars {_deg(abs(v.lead))} {'ahead of' if v.lead >= 0 else 'behind'} Earth" for v in views
+def _window_desc(views: tuple[WindowView, ...], w: Strings) -> str:
+    each = w("chart.list_sep").join(
+        w("windows.desc_ahead" if v.lead >= 0 else "windows.desc_behind", window=v.label, angle=_deg(abs(v.lead)))
+        for v in views
     )
-    return (
-        "One small plan view per launch window, seen from north of the ecliptic with the Sun at the centre, showing "
-        f"Earth as a circle and Mars as a square at the window's first launch, and the angle between them. {each}. "
-        "The table after the picture gives the same angles."
-    )
+    return w("windows.desc", each=each)
 
 
-def _window_table(views: tuple[WindowView, ...]) -> Markup:
+def _window_table(views: tuple[WindowView, ...], w: Strings) -> Markup:
     """Each window links to its section of the timeline, on the same page."""
     rows = "".join(
         f'<tr><th scope="row"><a href="#{v.anchor}">{escape(v.label)}</a></th>'
-        f"<td>{time_tag(PartialDate(v.opens.year, v.opens.month, v.opens.day))}</td>"
-        f'<td class="num">{ephemeris.longitude(v.earth):.1f}°</td>'
-        f'<td class="num">{ephemeris.longitude(v.mars):.1f}°</td>'
-        f'<td class="num">{v.lead:.1f}°</td></tr>'
+        f"<td>{w.time_tag(PartialDate(v.opens.year, v.opens.month, v.opens.day))}</td>"
+        f'<td class="num">{w.fixed(ephemeris.longitude(v.earth), 1)}°</td>'
+        f'<td class="num">{w.fixed(ephemeris.longitude(v.mars), 1)}°</td>'
+        f'<td class="num">{w.fixed(v.lead, 1)}°</td></tr>'
         for v in views
+    )
+    head = "".join(
+        f'<th scope="col">{escape(w(key))}</th>'
+        for key in ("windows.table_window", "windows.table_first", "windows.table_earth", "windows.table_mars")
     )
     return Markup(
         '<div class="table-scroll" role="region" aria-labelledby="window-geometry-table-caption" tabindex="0">\n'
-        '<table class="flightpath-table">\n<caption id="window-geometry-table-caption">Earth and Mars at the first '
-        "launch of each window (heliocentric ecliptic longitude, J2000)</caption>\n"
-        '<thead><tr><th scope="col">Launch window</th><th scope="col">First launch</th><th scope="col">Earth</th>'
-        '<th scope="col">Mars</th><th scope="col">Mars ahead of Earth</th></tr></thead>\n'
+        '<table class="flightpath-table">\n<caption id="window-geometry-table-caption">'
+        f"{escape(w('windows.table_caption'))}</caption>\n"
+        f'<thead><tr>{head}<th scope="col">{escape(w("windows.table_lead"))}</th></tr></thead>\n'
         f"<tbody>{rows}</tbody>\n</table>\n</div>"
     )

@@ -54,6 +54,13 @@ class Formats:
             found = self._known[("date", date)] = format_date(day, pattern, locale=self.locale)
         return found
 
+    def pattern(self, day: dt.date, pattern: str) -> str:
+        """A day in a pattern of its own, e.g. a short label (`d MMM y`: 14 Nov 1971, 14 нояб. 1971 г.)."""
+        found = self._known.get(("pattern", day, pattern))
+        if found is None:
+            found = self._known[("pattern", day, pattern)] = format_date(day, pattern, locale=self.locale)
+        return found
+
     def month(self, day: dt.date) -> str:
         """A month on its own, as a heading or label names it ("May 1971", "май 1971 г.")."""
         return self.date(PartialDate(day.year, day.month))

@@ -9,6 +9,7 @@ Parsing and checking work on text; only `read_strings` touches the disk.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import string
 from collections.abc import Mapping
@@ -28,6 +29,8 @@ from .yaml_marks import parse_yaml
 FOLDER = "i18n"
 BUILT_IN = Path(__file__).resolve().parent.parent / "templates"
 DATE_KEYS = ("date.day", "date.month", "date.year")
+# Patterns for one day that labels use (documentary/flightpath.py); checked when a file has them
+DAY_PATTERN_KEYS = ("date.short", "date.axis_month", "date.axis_month_year")
 Message = str | Mapping[str, str]
 
 
@@ -62,6 +65,19 @@ class Strings:
 
     def date(self, date: PartialDate) -> str:
         return self.formats.date(date)
+
+    def short_date(self, date: PartialDate) -> str:
+        """A day in a label's short pattern (`date.short`: 14 Nov 1971); a month or a year as `date`."""
+        return self.formats.pattern(date.as_date(), str(self.messages["date.short"])) if date.day else self.date(date)
+
+    def axis_month(self, day: dt.date, with_year: bool = False) -> str:
+        """A month on a time axis: Jun, or Jun 1971 where the year is named (`date.axis_month[_year]`)."""
+        key = "date.axis_month_year" if with_year else "date.axis_month"
+        return self.formats.pattern(day, str(self.messages[key]))
+
+    def fixed(self, value: float, places: int) -> str:
+        """A number rounded to `places` decimals with the language's decimal sign: 1.52, 1,52."""
+        return self.formats.decimal(f"{value:.{places}f}")
 
     def time_tag(self, date: PartialDate, time: str | None = None) -> Markup:
         """A date (and a UTC time) for people, with the machine-readable form in `datetime`."""
@@ -144,6 +160,11 @@ def _pattern_problems(doc: YamlDoc, strings: Strings) -> list[ContentError]:
         try:
             strings.date(date)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:  # Babel: an unknown pattern letter
+            problems.append(ContentError(doc.where((key,)), f"message '{key}': not a Babel date pattern ({exc})"))
+    for key in (k for k in DAY_PATTERN_KEYS if k in strings.messages):
+        try:
+            strings.formats.pattern(dt.date(1971, 5, 28), str(strings.messages[key]))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             problems.append(ContentError(doc.where((key,)), f"message '{key}': not a Babel date pattern ({exc})"))
     return problems
 

@@ -148,8 +148,9 @@ def _gather(site: Site, content: Path, images: ImageCache) -> tuple[Gallery, lis
     """The pictures of every language's pages in one gallery: a file two editions show is one photo, listed
     (on the credits page) with the pages of the first edition that shows it, so one language's titles.
 
-    A translated mission keeps its original's `image:` block (the renderer finds it by the original's file),
-    so a translation's own pictures are those of its chapters and pages."""
+    A translated mission's `image:` block is its original's file and credit with the translation's alt and
+    caption (the renderer finds the file by the original's path), so a translation's own pictures are those
+    of its chapters and pages."""
     photos: dict[Path, Photo] = {}
     by_ref: dict[str, dict[str, Path]] = {}
     problems: list[ContentError] = []

@@ -176,7 +176,7 @@ class PageResolver:
             title = f' title="{escape(caption)}"' if caption else ""
             return f'<img src="{escape(src)}" alt="{escape(alt)}"{title}>'
         if alone:
-            return figures.figure(photo, self.urls.of, alt, caption, eager)
+            return figures.figure(photo, self.urls.of, alt, caption, eager, w=self.strings)
         return figures.picture(photo, self.urls.of, alt, eager)
 
     def wikilink(self, kind: str, target: str, detail: str | None) -> str:
@@ -195,7 +195,7 @@ class PageResolver:
         """A ```flightpath block: the flights of the missions it names, in one picture."""
         flights = tuple(flightpath.node_flight(self.site.mission(slug)) for slug in slugs)
         link = lambda slug: self.urls.path(self.site.mission(slug).url)  # noqa: E731
-        return str(flightpath.figure(flights, "flightpath-" + "-".join(slugs), link))
+        return str(flightpath.figure(flights, "flightpath-" + "-".join(slugs), link, self.strings))
 
     def cite(self, keys: list[str]) -> str:
         label = self.strings("citations.source", number="{}")
@@ -477,7 +477,8 @@ class Renderer:
         noted (`share_cards`) after rendering."""
         kicker = edition.strings(f"card.kind.{kind if kind in CARD_KINDS else 'page'}")
         # plain text: a template hands Markup (a block's output), a recorded key read back holds str
-        return cards.Card(str(title), kicker, edition.site.config.title, self.palette)
+        words = (str(edition.strings.messages["card.alt"]), str(edition.strings.messages["card.alt_site"]))
+        return cards.Card(str(title), kicker, edition.site.config.title, self.palette, words)
 
     def _value_image(self, edition: Edition, named_in: str, top: bool, *args) -> str:
         return self.resolver(edition, (), named_in, top).image(*args)
@@ -489,7 +490,8 @@ class Renderer:
             return None
         original = self.site.mission(slug)  # a translation's block is its original's, with the same file
         photo = self.gallery.for_file(original.doc.doc.path)[block.file]
-        return figures.figure(photo, edition.urls.of, block.alt, block.caption, eager=True, kind="photo lead-photo")
+        kind = "photo lead-photo"
+        return figures.figure(photo, edition.urls.of, block.alt, block.caption, True, kind, edition.strings)
 
     def _value_gallery(self, edition: Edition) -> Gallery:
         return self.gallery
@@ -662,7 +664,7 @@ class Renderer:
         mission = view.mission(slug)
         before, after = view.neighbours(slug)
         url = edition.urls.canonical(edition.site.prefix + page)
-        data = structured.mission_page(view.config, mission, url, edition.language)
+        data = structured.mission_page(view.config, mission, url, edition.language, edition.strings)
         return {
             **self.seo(edition, page, view, mission.data.name, *data),
             "node": mission,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .dating import Dates
 from .graph import Citation, MissionNode, TextNode
+from .i18n import Strings, english
 from .models import SiteConfig
 
 CONTEXT = "https://schema.org"
@@ -109,8 +110,11 @@ def text_page(config: SiteConfig, node: TextNode, url: str, language: str) -> di
     return article(config, url, node.title, summary, node.dates, node.citations, language, node.body.words)
 
 
-def mission_page(config: SiteConfig, node: MissionNode, url: str, language: str) -> list[dict]:
-    """The page (an Article about the launch) and the launch (an Event about the spacecraft).
+def mission_page(
+    config: SiteConfig, node: MissionNode, url: str, language: str, w: Strings | None = None
+) -> list[dict]:
+    """The page (an Article about the launch) and the launch (an Event about the spacecraft), named in the
+    page's words `w` (English without).
 
     No `organizer`: a program (e.g. "europe") is not one organisation the data names.
     """
@@ -128,7 +132,7 @@ def mission_page(config: SiteConfig, node: MissionNode, url: str, language: str)
     event = {
         "@type": "Event",
         "@id": launch_id,
-        "name": f"Launch of {m.name}",
+        "name": (w or english())("jsonld.launch", name=m.name),
         "description": m.summary,
         "url": url,
         "startDate": start,

@@ -78,6 +78,13 @@ class LandingSiteTranslation(Model):
     note: str | None = None
 
 
+class ImageTranslation(Model):
+    """The words of a mission's picture; its file, credit and licence are the original's."""
+
+    alt: Text
+    caption: str = ""
+
+
 class MissionTranslation(Model):
     translated_from: Revision | None = None
     name: Text
@@ -86,6 +93,7 @@ class MissionTranslation(Model):
     launch: LaunchTranslation | None = None
     events: tuple[Text, ...] = ()
     landing_site: LandingSiteTranslation | None = None
+    image: ImageTranslation | None = None
     description: str = ""
 
 
@@ -249,6 +257,19 @@ def _shape_problems(found: MissionTranslation, words: Mission, doc: YamlDoc, ori
         yield ContentError(doc.where(("landing_site",), key=True), f"landing_site: {original} has no landing site")
     if words.description.strip() and not found.description.strip():
         yield ContentError(doc.where(), f"missing field 'description': {original} has one; translate it")
+    yield from _image_problems(found, words, doc, original)
+
+
+def _image_problems(found: MissionTranslation, words: Mission, doc: YamlDoc, original: str):
+    """A picture's alt text and caption are read on the translated page: the translation must give them."""
+    if found.image and not words.image:
+        yield ContentError(doc.where(("image",), key=True), f"image: {original} has no image")
+    elif words.image and not found.image:
+        message = f"missing field 'image': {original} has a picture; give its alt (and caption) in this language"
+        yield ContentError(doc.where(), message)
+    elif words.image and words.image.caption.strip() and not found.image.caption.strip():
+        message = f"missing field 'image.caption': {original} captions its picture; translate the caption"
+        yield ContentError(doc.where(("image",), key=True), message)
 
 
 def _merged(mission: Mission, words: MissionTranslation) -> Mission:
@@ -262,6 +283,8 @@ def _merged(mission: Mission, words: MissionTranslation) -> Mission:
         update["aliases"] = words.aliases
     if words.landing_site and mission.landing_site:
         update["landing_site"] = mission.landing_site.model_copy(update=words.landing_site.model_dump())
+    if words.image and mission.image:  # the same file, credit and licence, described in this language
+        update["image"] = mission.image.model_copy(update=words.image.model_dump())
     return mission.model_copy(update=update)
 
 

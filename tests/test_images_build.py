@@ -90,6 +90,17 @@ def test_a_picture_alone_in_its_paragraph_is_a_figure_with_caption_credit_and_li
     assert "<p><figure" not in html and "emblem <picture>" in html
 
 
+def test_a_translated_mission_shows_its_picture_described_and_credited_in_its_own_language(built):
+    html = (built / "out/ru/missions/alpha-1/index.html").read_text()
+    figure = re.search(r'<figure class="photo lead-photo">.*?</figure>', html, re.S).group(0)
+    assert 'alt="Ржаво-рыжая равнина под бледным небом"' in figure  # content/ru/missions/alpha-1.yaml's words
+    assert "<figcaption>Район посадки, каким его представляют себе тесты." in figure
+    assert 'Generated for the tests with Pillow (CC0 1.0, <a href="https://example.org/alpha-1">источник</a>)' in figure
+    english = (built / "out/missions/alpha-1/index.html").read_text()
+    picture = re.search(r'<img src="([^"]+)"', figure).group(1)
+    assert f'<img src="{picture}"' in english and 'alt="A rust-coloured plain under a pale sky"' in english
+
+
 def test_every_page_has_a_share_card(built):
     out = built / "out"
     pages = [p for p in out.rglob("*.html")]

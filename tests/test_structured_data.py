@@ -130,6 +130,20 @@ def test_a_mission_is_an_article_about_its_launch_event(heads):
     assert "identifier" not in failed["about"]  # a failed launch has no COSPAR ID, and none is invented
 
 
+def test_a_russian_page_describes_itself_in_russian(heads):
+    """The Russian edition's nodes are in Russian and say so (`inLanguage`); the launch is named in Russian."""
+    [launch] = of_type(heads["ru/missions/mars-3/index.html"], "Event")
+    assert launch["name"] == "Запуск: Марс-3" and launch["inLanguage"] == "ru"
+    assert launch["location"] == {"@type": "Place", "name": "Байконур"} and launch["about"]["name"] == "Марс-3"
+    russian = {name: head for name, head in heads.items() if name.startswith("ru/")}
+    assert len(russian) > 40
+    for name, head in russian.items():
+        languages = {node["inLanguage"] for doc in head.jsonld for node in nodes(doc) if "inLanguage" in node}
+        assert languages <= {"ru"}, name
+    assert of_type(heads["ru/index.html"], "WebSite")[0]["inLanguage"] == "ru"
+    assert of_type(heads["ru/chapters/origins/index.html"], "Article")[0]["inLanguage"] == "ru"
+
+
 def test_the_breadcrumb_is_shown_and_matches_the_json_ld(heads):
     for name, head in heads.items():
         [trail] = of_type(head, "BreadcrumbList")

@@ -22,7 +22,17 @@ FOOTNOTE = re.compile(r"\[\^([^\]]+)\]")
 EXTENSION = re.compile(r"\[\[([^\]|]+)(?:\|[^\]]*)?\]\]")  # mission links, fact tags and counts
 SITE_LINK = re.compile(r"\]\((/[^)]*)\)")
 HEADING_ID = re.compile(r"\{#([^}]+)\}")
-MISSION_KEYS = {"translated_from", "name", "aliases", "summary", "launch", "events", "landing_site", "description"}
+MISSION_KEYS = {
+    "translated_from",
+    "name",
+    "aliases",
+    "summary",
+    "launch",
+    "events",
+    "landing_site",
+    "image",
+    "description",
+}
 
 ORIGINALS = sorted(
     path.relative_to(CONTENT).as_posix()
@@ -71,6 +81,7 @@ def test_a_mission_translation_has_the_originals_events_and_landing_site_and_not
     translation = yaml.safe_load((RUSSIAN / name).read_text(encoding="utf-8"))
     assert len(translation.get("events") or []) == len(original.get("events") or [])
     assert ("landing_site" in translation) == ("landing_site" in original)
+    assert ("image" in translation) == ("image" in original)  # a picture's alt and caption are read in Russian too
     assert set(translation) <= MISSION_KEYS
 
 

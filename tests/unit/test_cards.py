@@ -79,6 +79,16 @@ def test_the_alt_text_says_what_the_card_shows():
     assert cards.Card("Red Planet", "Documentary", "Red Planet").alt == "Documentary: Red Planet"
 
 
+def test_the_alt_text_is_in_the_pages_language_and_leaves_the_picture_alone():
+    words = ("{kind}: {title}", "{text}, на сайте «{site}»")  # card.alt and card.alt_site in ru.yaml
+    card = cards.Card("Марс-3", "Миссия", "Красная планета", words=words)
+    assert card.alt == "Миссия: Марс-3, на сайте «Красная планета»"
+    assert cards.Card("Хронология", "Хронология", "Красная планета", words=words).alt == (
+        "Хронология, на сайте «Красная планета»"
+    )
+    assert card.name == cards.Card("Марс-3", "Миссия", "Красная планета").name  # the same picture, the same file
+
+
 def test_a_cover_can_be_any_size():
     image = opened(cards.render_card("Red Planet, Red Star", "The Soviet Mars program", size=(1600, 2400)))
     assert image.size == (1600, 2400)

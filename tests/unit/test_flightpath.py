@@ -1,5 +1,6 @@
 """flightpath.py: flights computed from the mission data, their pictures, and the ```flightpath block."""
 
+import re
 import xml.etree.ElementTree as ET
 from functools import cache
 
@@ -7,6 +8,7 @@ import pytest
 from markupsafe import Markup
 
 from documentary import ephemeris, facts, flightpath
+from documentary.i18n import read_strings
 from documentary.markdown import make_parser
 from documentary.pipeline import Options, prepare
 from documentary.render import render_site
@@ -195,3 +197,115 @@ def test_a_chapter_diagram_is_rendered_again_when_a_mission_it_draws_changes():
     # what the page read, asked again of the later site, differs: the diagram's mission changed
     assert Replay(again.answer, Digests()).changed(reads["chapters/one/index.html"])
     assert not Replay(unchanged.answer, Digests()).changed(reads["chapters/one/index.html"])
+
+
+# --- In the page's language -------------------------------------------------------------------------
+
+
+@cache
+def russian():
+    found, problems = read_strings(ROOT / "templates", ("en", "ru"))
+    assert problems == []
+    return found["ru"]
+
+
+@cache
+def russian_site():
+    """The Russian edition of the real site: its missions carry their Russian names."""
+    return next(edition for edition in real_site().editions if edition.language == "ru")
+
+
+ENGLISH = re.compile(
+    r"\b(?:the|of|and|to|from|at|on|in|was|days|Earth|Mars|Sun|AU|million|launch|arrival|window)\b", re.I
+)
+
+
+def words_of(markup: str) -> str:
+    """The text of a figure: its elements' text and the SVG title and description, without the markup."""
+    return re.sub(r"<[^>]+>", " ", str(markup))
+
+
+def test_a_diagram_in_russian_has_no_english_word_and_writes_numbers_and_dates_the_russian_way():
+    ru = russian()
+    for node in russian_site().missions:
+        found = flightpath.node_flight(node)
+        if not found:
+            continue
+        text = words_of(flightpath.mission_figure(node, ru))
+        assert not ENGLISH.findall(text.replace("DE421", "")), (node.slug, ENGLISH.findall(text))
+    mars_3 = words_of(flightpath.mission_figure(russian_site().mission("mars-3"), ru))
+    assert "Марс-3: перелёт с Земли к Марсу" in mars_3  # the edition's name for it
+    assert "запуск — 28 мая 1971 г., прибытие к Марсу — 2 декабря 1971 г., через 188 дней" in mars_3
+    assert "Марс при прибытии, 2 дек. 1971 г." in mars_3 and "Время полёта" in mars_3
+    assert re.search(r"от \d,\d\d до \d,\d\d а\. е\. от Солнца", mars_3) and re.search(
+        r"\d,\d\d а\. е\. \(\d+ млн км\)", mars_3
+    )
+    assert "точка весеннего равноденствия →" in mars_3 and "28 мая 1971 г., 15:26:30&nbsp;UTC" in mars_3
+
+
+def test_in_russian_a_silent_or_uncertain_arrival_is_said_with_the_date_as_it_stands():
+    ru = russian()
+    zond = words_of(flightpath.mission_figure(russian_site().mission("zond-2"), ru))
+    assert "Зонд-2: связь с аппаратом потеряна до прибытия к Марсу (май 1965 г.)." in zond
+    assert "Связь с аппаратом потеряна до прибытия (май 1965 г.)." in zond
+    extra = 'events:\n  - {id: orbit, date: "1971-12", title: Прибывает}\nunconfirmed: []\n'
+    site, _ = linked(content({"m": mission_yaml("М", extra=extra)}))
+    figure = str(flightpath.mission_figure(site.mission("m"), ru))
+    assert "М: дата прибытия известна приблизительно" in figure and "декабрь 1971 г. (прибл.)" in figure
+    assert '<time datetime="1971-12">декабрь 1971 г.</time> <span class="unconfirmed">(приблизительно)</span>' in figure
+
+
+def test_in_russian_a_mission_without_a_flight_says_why_in_russian():
+    ru = russian()
+    reasons = {node.slug: flightpath.no_flight_reason(node, ru) for node in russian_site().missions}
+    for slug in NEVER_REACHED_ORBIT:
+        assert reasons[slug].endswith(
+            ": аппарат не вышел на околоземную орбиту, поэтому к Марсу так и не отправился, "
+            "и изобразить перелёт нельзя."
+        )
+    for slug in STRANDED_IN_EARTH_ORBIT:
+        assert reasons[slug].endswith(
+            ": аппарат вышел на околоземную орбиту, но так и не покинул её, поэтому изобразить перелёт нельзя."
+        )
+    assert reasons["phobos-1"] == (
+        "Фобос-1: связь с аппаратом потеряна на пути к Марсу (2 сентября 1988 г.), а даты прибытия в данных нет, "
+        "поэтому перелёт не рассчитывается."
+    )
+    extra = "events:\n  - {id: orbit, date: 1970-01-10, title: Прибывает}\n"
+    site, _ = linked(content({"m": mission_yaml("М", extra=extra)}))
+    assert (
+        flightpath.no_flight_reason(site.mission("m"), ru)
+        == "М: по датам запуска и прибытия перелёт рассчитать не удаётся."
+    )
+
+
+def test_the_1971_race_in_russian_labels_every_flight_and_keeps_its_month_labels_apart():
+    ru = russian()
+    flights = tuple(flightpath.node_flight(russian_site().mission(s)) for s in ("mariner-9", "mars-2", "mars-3"))
+    figure = str(flightpath.figure(flights, "race", w=ru))
+    root = svg_of(figure, "flightpath")
+    desc = root.find(SVG + "desc").text
+    assert desc.endswith("Порядок прибытия: «Маринер-9», Марс-2, Марс-3. В таблице после рисунка те же цифры.")
+    assert root.find(SVG + "title").text == "«Маринер-9», Марс-2 и Марс-3: перелёты с Земли к Марсу"
+    texts = {e.text for e in root.iter(SVG + "text")}
+    assert {
+        "188 дней, прибытие 2 дек. 1971 г.",
+        "Земля в дни запусков, 19–30 мая 1971 г.",
+        "траектория: Марс-2",
+    } <= texts
+    ticks = sorted((float(e.get("x")), e.text) for e in root.iter(SVG + "text") if e.get("class") == "tick")
+    assert ticks[0][1] == "июнь 1971" and "авг." in [t for _, t in ticks]
+    spans = [(x - len(t) * flightpath.CHAR / 2, x + len(t) * flightpath.CHAR / 2) for x, t in ticks]
+    assert all(right < left for (_, right), (left, _) in zip(spans, spans[1:], strict=False))  # no label on another
+    rows = [e for e in root.iter(SVG + "text") if (e.text or "").startswith("192 дня")]
+    assert float(rows[0].get("x")) + len(rows[0].text) * flightpath.CHAR <= flightpath.SIZE[0]  # inside the picture
+
+
+def test_the_launch_window_geometry_in_russian():
+    html = str(flightpath.window_figure(russian_site(), russian()))
+    root = svg_of(html, "windows-geometry")
+    assert root.find(SVG + "title").text.startswith("Земля и Марс в момент первого старта в каждом окне запуска")
+    assert "Окно 1971 года: Марс на 33° впереди Земли" in root.find(SVG + "desc").text
+    assert "по переходной орбите Гомана" in html and "нужно опережение около 44°" in html
+    assert '<a href="#window-1971-05">Окно 1971 года</a>' in html and '<td class="num">32,8°</td>' in html
+    assert not ENGLISH.findall(words_of(html).replace("J2000", "").replace("DE421", ""))

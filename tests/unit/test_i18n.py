@@ -1,5 +1,6 @@
 """i18n.py: UI strings parsed and checked on text; plural forms, placeholders, dates and coordinates."""
 
+import datetime as dt
 from pathlib import Path
 
 from markupsafe import Markup
@@ -80,3 +81,22 @@ def test_the_projects_english_and_russian_files_agree():
     assert problems == []
     assert found["ru"]("outcome.partial") == "Частичный успех"
     assert found["ru"]("home.attempts", 19) == "советских и российских попыток"
+
+
+def test_short_dates_axis_months_and_fixed_decimals_per_language():
+    patterns = "date.short: \"d MMM y 'г.'\"\ndate.axis_month: LLL\ndate.axis_month_year: LLL y\n"
+    ru, problems = strings(RU_DATES + patterns, "ru")
+    assert problems == []
+    assert ru.short_date(PartialDate(1971, 11, 14)) == "14 нояб. 1971 г."
+    assert ru.short_date(PartialDate(1965, 5)) == "май 1965 г."  # a month alone is the month's own pattern
+    assert ru.axis_month(dt.date(1971, 6, 1)) == "июнь" and ru.axis_month(dt.date(1971, 6, 1), True) == "июнь 1971"
+    assert ru.fixed(1.526, 2) == "1,53"
+    en, _ = strings(DATES + 'date.short: "d MMM y"\n')
+    assert en.short_date(PartialDate(1971, 11, 14)) == "14 Nov 1971" and en.fixed(1.526, 2) == "1.53"
+
+
+def test_a_label_date_pattern_babel_cannot_read_is_an_error_at_its_line():
+    _, problems = strings(DATES + 'date.short: "d MMM y ZZZZZZZ"\n')
+    assert problems == [
+        "i18n/en.yaml:4:13: error: message 'date.short': not a Babel date pattern (Invalid length for field: 'ZZZZZZZ')"
+    ]

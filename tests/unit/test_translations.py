@@ -145,3 +145,46 @@ def test_statuses_read_straight_from_the_files():
         ("content/ru/chapters/01-one.md", "missing"),
         ("content/ru/missions/mars-3.yaml", "up to date"),
     ]
+
+
+IMAGE = (
+    "image:\n  file: images/mars-3.jpg\n  alt: A grey plain\n  caption: The landing area.\n"
+    "  credit: NASA\n  licence: Public domain\n  source: https://example.org/p\n"
+)
+
+
+def test_a_missions_picture_is_described_in_the_translation_and_keeps_its_file_and_credit():
+    missions = {"mars-3": MARS_3 + IMAGE}
+    words = RU_MARS_3 + "image: {alt: Серая равнина, caption: Район посадки.}\n"
+    _, (ru,), problems = translated(missions=missions, ru_missions={"mars-3": words})
+    image = ru.content.missions[0].data.image
+    assert (image.alt, image.caption) == ("Серая равнина", "Район посадки.")
+    assert (image.file, image.credit, image.licence, image.source) == (
+        "images/mars-3.jpg",
+        "NASA",
+        "Public domain",
+        "https://example.org/p",
+    )
+    assert [p for p in problems if ": error: " in p] == []
+
+
+def test_a_picture_without_its_translated_words_or_with_facts_is_an_error():
+    missions = {"mars-3": MARS_3 + IMAGE}
+
+    def errors(words):
+        problems = translated(missions=missions, ru_missions={"mars-3": RU_MARS_3 + words})[2]
+        return [p for p in problems if ": error: " in p]
+
+    assert errors("") == [
+        "content/ru/missions/mars-3.yaml:1:1: error: missing field 'image': content/missions/mars-3.yaml has a "
+        "picture; give its alt (and caption) in this language"
+    ]
+    assert errors("image: {alt: Серая равнина}\n") == [
+        "content/ru/missions/mars-3.yaml:5:1: error: missing field 'image.caption': content/missions/mars-3.yaml "
+        "captions its picture; translate the caption"
+    ]
+    assert errors("image: {alt: Серая равнина, caption: Район., file: x.jpg}\n") == [
+        "content/ru/missions/mars-3.yaml:5:46: error: unknown field 'image.file'; allowed: alt, caption"
+    ]
+    plain = translated(ru_missions={"mars-3": RU_MARS_3 + "image: {alt: Серая равнина}\n"})[2]
+    assert "content/ru/missions/mars-3.yaml:5:1: error: image: content/missions/mars-3.yaml has no image" in plain
