@@ -67,3 +67,11 @@ def test_timeline_lists_every_mission_with_a_time_element(built):
     html = (built / "timeline" / "index.html").read_text()
     assert html.count('<li class="entry"') == len(list((ROOT / "content" / "missions").glob("*.yaml")))
     assert '<time datetime="1971-05-28">28 May 1971</time>' in html
+
+
+def test_no_page_prints_an_unresolved_citation_or_mission_reference(built):
+    """A `[@...]` or `[[...]]` the parser did not take (a citation split over two lines once was) would be
+    printed to readers as it was written."""
+    for page in sorted(built.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert "[@" not in text and "[[" not in text, page.relative_to(built)
