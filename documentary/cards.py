@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
 
 from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont
@@ -70,7 +70,7 @@ class Card:
     colours: Palette = Palette()
     words: tuple[str, str] | None = None  # the page's card.alt and card.alt_site; None: the generator's English
 
-    @property
+    @cached_property  # asked for every page's card at every build and rebuild: hashed once per card
     def key(self) -> str:
         digest = hashlib.sha256(f"{VERSION}\0{self.title}\0{self.kicker}\0{self.site}\0{self.colours}".encode())
         digest.update(_code_and_fonts())
