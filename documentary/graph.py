@@ -18,6 +18,7 @@ from .dating import Dates, midnight, newest, page_dates
 from .errors import ContentError, Source, error, warning
 from .feeds import SERIES
 from .markdown import Doc, Ref
+from .memo import IdentityMemo
 from .models import SOURCE_KINDS, Content, MissionDoc, SiteConfig, SourceEntry, TextDoc
 from .parsing import Bodies, BodyKey, described, description_key, text_key
 from .raw import Located
@@ -191,19 +192,26 @@ def build_graph(
     revisions: Mapping[str, Revision] | None = None,
     epoch: dt.datetime | None = None,
     translations: tuple[Translation, ...] = (),
+    memo: IdentityMemo | None = None,
 ) -> tuple[Site, list[ContentError]]:
     """`bodies` holds every body of every edition, compiled (parsing.compile_bodies); `static_root` is the
     static folder as problems name it; `revisions` (by file path as problems name it) and `epoch`
     (SOURCE_DATE_EPOCH) date the pages that set no dates of their own. Each translation becomes an edition
-    of the default one, linked the same way; checks that concern only the original's facts run once."""
+    of the default one, linked the same way; checks that concern only the original's facts run once.
+
+    The dev server keeps a `memo` between rebuilds: the parts of linking that depend on one body or one file
+    (its reference checks, its node, its warnings) are not done again while their inputs are the same
+    objects, so a save costs about what it changed, plus a few passes over the site's nodes."""
+    memo = memo if memo is not None else IdentityMemo()
     errors: list[ContentError] = []
     dater = _Dater(revisions or {}, epoch, errors)
-    site, targets = _edition(content, bodies, static_files, errors, dater, static_root=static_root)
+    site, targets = _edition(content, bodies, static_files, errors, dater, memo, static_root=static_root)
     editions = tuple(
-        _edition(t.content, bodies, static_files, errors, dater, f"{t.language}/", t.translated_missions, targets)[0]
+        _edition(t.content, bodies, static_files, errors, dater, memo, f"{t.language}/", t.translated_missions, targets)
         for t in translations
     )
-    return dataclasses.replace(site, translations=editions), errors
+    memo.turn()
+    return dataclasses.replace(site, translations=tuple(edition for edition, _ in editions)), errors
 
 
 def _edition(
@@ -212,6 +220,7 @@ def _edition(
     static_files: tuple[str, ...],
     errors: list[ContentError],
     dater: _Dater,
+    memo: IdentityMemo,
     prefix: str = "",
     translated: frozenset[str] | None = None,
     targets: set[str] | None = None,
@@ -219,31 +228,32 @@ def _edition(
 ) -> tuple[Site, set[str]]:
     """One language's pages; `translated` (None: the original) names the missions that have a page in it."""
     missions = {m.slug: m for m in sorted(content.missions, key=_launch_order)}
-    checker = _RefChecker(missions, content.sources, errors, content.invalid_missions)
-    chapters, pages, descriptions = _bodies(content, missions, bodies)
+    chapters, pages, descriptions = _bodies(content, missions, bodies, memo)
     original = translated is None
     for mission in missions.values() if original else ():
         _check_mission(mission, content.sources, errors)
-    chapter_nodes = _chapter_nodes(chapters, content.sources, dater)
-    page_nodes = tuple(_text_node(p, b, f"{p.slug}/", content.sources, dates=dater.text(p)) for p, b in pages)
-    mission_nodes = _mission_nodes(missions, descriptions, chapter_nodes + page_nodes, content.sources, dater)
+    chapter_nodes = _chapter_nodes(chapters, content.sources, dater, memo)
+    page_nodes = tuple(_text_node(p, b, f"{p.slug}/", content.sources, memo, dates=dater.text(p)) for p, b in pages)
+    mission_nodes = _mission_nodes(missions, descriptions, chapter_nodes + page_nodes, content.sources, dater, memo)
     with_pages = mission_nodes if original else tuple(m for m in mission_nodes if m.slug in translated)
     outputs = _outputs(chapter_nodes, page_nodes, with_pages, prefix)
     # links in every language are checked against the original's pages: a translation falls back to them
-    checker.targets = targets if targets is not None else set(outputs) | set(static_files)
-    for text, body in chapters + pages:
-        checker.check(text.file.path, body)
-        _warn_images(text.file.path, body, errors)
-    for slug, body in descriptions.items():
-        if body:
-            checker.check(missions[slug].doc.path, body)
-            _warn_images(missions[slug].doc.path, body, errors)
+    targets = targets if targets is not None else set(outputs) | set(static_files)
+    checker = _RefChecker(missions, content.sources, targets, content.invalid_missions)
+    context = checker.token(memo)
+    described = [(missions[slug].doc.path, body) for slug, body in descriptions.items() if body]
+    for path, body in [(text.file.path, body) for text, body in chapters + pages] + described:
+        check = lambda p=path, b=body: tuple(checker.check(p, b) + _warn_images(p, b))  # noqa: E731
+        errors += memo.get("body", (body, context), check, path)
     if original:
         _check_collisions(content, outputs, static_files, static_root, errors)
-        _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors)
-        chapter_bodies = [(c.doc.file.path, c.body) for c in chapter_nodes]
-        errors += sourcecheck.check(content.sources, content.sources_doc, content.republishers_doc, chapter_bodies)
-    _warn_placeholders(content, errors, None if original else translated)
+        _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors, memo)
+        errors += sourcecheck.check_site(content.sources, content.sources_doc, content.republishers_doc)
+        for node in chapter_nodes:
+            path, body = node.doc.file.path, node.body
+            check = lambda p=path, b=body: sourcecheck.check_chapter(p, b, content.sources)  # noqa: E731
+            errors += filter(None, [memo.get("secondary", (body, content.sources), check, path)])
+    _warn_placeholders(content, errors, memo, None if original else translated)
     site = Site(
         config=content.site,
         chapters=chapter_nodes,
@@ -257,7 +267,7 @@ def _edition(
         language=content.site.language,
         prefix=prefix,
     )
-    return site, checker.targets
+    return site, targets
 
 
 class _Dater:
@@ -295,13 +305,14 @@ def _launch_order(mission: MissionDoc) -> tuple:
     return (launch.date, launch.time or "", mission.slug)
 
 
-def _bodies(content: Content, missions: dict[str, MissionDoc], bodies: Bodies):
+def _bodies(content: Content, missions: dict[str, MissionDoc], bodies: Bodies, memo: IdentityMemo):
     """Each chapter and page with its compiled body, and each mission's description (None: it has none),
     their headings that name a mission (`## [[slug]]`) worded in this edition's language."""
     names = {slug: m.data.name for slug, m in missions.items()}
+    named = memo.token("names", (), tuple(names.items()))
 
     def body(key: BodyKey) -> Doc:
-        return name_headings(bodies[key], names)
+        return memo.get("headings", (bodies[key], named), lambda: name_headings(bodies[key], names))
 
     chapters = [(text, body(text_key(text))) for text in content.chapters]
     pages = [(text, body(text_key(text))) for text in content.pages]
@@ -312,20 +323,24 @@ def _bodies(content: Content, missions: dict[str, MissionDoc], bodies: Bodies):
 class _RefChecker:
     """Checks every [[...]] and [@...] against the missions and sources."""
 
-    def __init__(self, missions: dict[str, MissionDoc], sources, errors: list[ContentError], broken=frozenset()):
+    def __init__(self, missions: dict[str, MissionDoc], sources, targets: set[str], broken=frozenset()):
         self.missions = missions
         self.broken = broken
-        self.targets: set[str] = set()
+        self.targets = targets
         self.sources = sources
-        self.errors = errors
 
-    def check(self, path: str, body: Doc) -> None:
-        for line, col, message in body.problems:
-            self.errors.append(error(path, line, col, message))
+    def token(self, memo: IdentityMemo) -> object:
+        """Stands for everything a check reads besides the body: the same object while that is the same."""
+        objects = (self.sources, *(m.data for m in self.missions.values()))
+        return memo.token("references", objects, (tuple(self.missions), frozenset(self.targets), self.broken))
+
+    def check(self, path: str, body: Doc) -> list[ContentError]:
+        found = [error(path, line, col, message) for line, col, message in body.problems]
         for ref in body.refs:
             problem = self.problem(ref)
             if problem:
-                self.errors.append(error(path, ref.line, ref.col, problem))
+                found.append(error(path, ref.line, ref.col, problem))
+        return found
 
     def problem(self, ref: Ref) -> str | None:
         if ref.kind == "cite":
@@ -386,9 +401,9 @@ def _check_mission(mission: MissionDoc, sources: Mapping[str, SourceEntry], erro
             errors.append(ContentError(doc.where(("unconfirmed", index)), f"unconfirmed: {problem}"))
 
 
-def _warn_images(path: str, body: Doc, errors: list[ContentError]) -> None:
-    for line, col in body.images_without_alt:
-        errors.append(warning(path, line, col, "image has no alt text; describe it for readers who cannot see it"))
+def _warn_images(path: str, body: Doc) -> list[ContentError]:
+    message = "image has no alt text; describe it for readers who cannot see it"
+    return [warning(path, line, col, message) for line, col in body.images_without_alt]
 
 
 def _citations(keys, sources: Mapping[str, SourceEntry]) -> tuple[Citation, ...]:
@@ -400,23 +415,30 @@ def _cited(body: Doc | None) -> list[str]:
     return [r.target for r in body.refs if r.kind == "cite"] if body else []
 
 
-def _text_node(text: TextDoc, body: Doc, url: str, sources, prev=None, next=None, dates=None) -> TextNode:
-    return TextNode(text, body, url, _citations(_cited(body), sources), prev, next, dates)
+def _text_node(
+    text: TextDoc, body: Doc, url: str, sources, memo: IdentityMemo, prev=None, next=None, dates=None
+) -> TextNode:
+    make = lambda: TextNode(text, body, url, _citations(_cited(body), sources), prev, next, dates)  # noqa: E731
+    return memo.get("text", (text, body, sources), make, (url, prev, next, dates))
 
 
-def _chapter_nodes(chapters: list[tuple[TextDoc, Doc]], sources, dater: _Dater) -> tuple[TextNode, ...]:
+def _chapter_nodes(
+    chapters: list[tuple[TextDoc, Doc]], sources, dater: _Dater, memo: IdentityMemo
+) -> tuple[TextNode, ...]:
     links = [Link(c.meta.title, f"chapters/{c.slug}/") for c, _ in chapters]
     nodes = []
     for i, (chapter, body) in enumerate(chapters):
         prev = links[i - 1] if i else None
         nxt = links[i + 1] if i + 1 < len(links) else None
-        nodes.append(_text_node(chapter, body, links[i].url, sources, prev, nxt, dater.text(chapter)))
+        nodes.append(_text_node(chapter, body, links[i].url, sources, memo, prev, nxt, dater.text(chapter)))
     return tuple(nodes)
 
 
-def _mission_nodes(missions, descriptions, texts: tuple[TextNode, ...], sources, dater) -> tuple[MissionNode, ...]:
+def _mission_nodes(
+    missions, descriptions, texts: tuple[TextNode, ...], sources, dater, memo: IdentityMemo
+) -> tuple[MissionNode, ...]:
     nodes = []
-    mentions = _backlinks(missions, descriptions, texts)
+    mentions = _backlinks(missions, descriptions, texts, memo)
     for slug, mission in missions.items():
         body = descriptions[slug]
         keys = _cited(body) + list(mission.data.sources)
@@ -429,26 +451,28 @@ def _mission_nodes(missions, descriptions, texts: tuple[TextNode, ...], sources,
     return tuple(nodes)
 
 
-def _backlinks(missions, descriptions, texts: tuple[TextNode, ...]) -> dict[str, list[Link]]:
+def _backlinks(missions, descriptions, texts: tuple[TextNode, ...], memo: IdentityMemo) -> dict[str, list[Link]]:
     """Who mentions each mission: chapters and pages, then other missions, each once, in order.
 
     One pass over every reference: asking each mission "who mentions me?" would grow with the square of the site.
     """
     links: dict[str, list[Link]] = {slug: [] for slug in missions}
     for text in texts:
-        for slug in _mentioned(text.body):
+        link = memo.get("link", (text,), lambda t=text: Link(t.title, t.url))
+        for slug in _mentioned(text.body, memo):
             if slug in links:
-                links[slug].append(Link(text.title, text.url))
+                links[slug].append(link)
     for source, body in descriptions.items():
-        for slug in _mentioned(body):
+        for slug in _mentioned(body, memo):
             if slug in links and slug != source:
                 links[slug].append(Link(missions[source].data.name, f"missions/{source}/"))
     return links
 
 
-def _mentioned(body: Doc | None) -> dict[str, None]:
+def _mentioned(body: Doc | None, memo: IdentityMemo) -> dict[str, None]:
     """The missions a body links to or quotes, once each (an ordered set)."""
-    return dict.fromkeys(r.target for r in body.refs if r.kind in ("mission", "fact")) if body else {}
+    find = lambda: dict.fromkeys(r.target for r in body.refs if r.kind in ("mission", "fact")) if body else {}  # noqa: E731
+    return memo.get("mentioned", (body,), find)
 
 
 def _windows(missions: tuple[MissionNode, ...]) -> tuple[Window, ...]:
@@ -506,9 +530,9 @@ def _check_collisions(
             errors.append(error(f"{root}/{name}", 1, 1, f"static file would overwrite the generated page /{name}"))
 
 
-def _warn_unused(content: Content, chapters, pages, missions, errors: list[ContentError]) -> None:
+def _warn_unused(content: Content, chapters, pages, missions, errors: list[ContentError], memo: IdentityMemo) -> None:
     """Warnings (errors under --strict): a mission no chapter mentions, a source nobody cites."""
-    in_chapters = {r.target for c in chapters for r in c.body.refs if r.kind in ("mission", "fact")}
+    in_chapters = set().union(*(_mentioned(c.body, memo) for c in chapters))
     for mission in missions if chapters else ():
         if mission.slug not in in_chapters:
             msg = f"mission '{mission.slug}' is mentioned in no chapter"
@@ -520,7 +544,9 @@ def _warn_unused(content: Content, chapters, pages, missions, errors: list[Conte
             errors.append(ContentError(doc.where((key,), key=True), f"source '{key}' is never cited", "warning"))
 
 
-def _warn_placeholders(content: Content, errors: list[ContentError], missions: frozenset[str] | None = None) -> None:
+def _warn_placeholders(
+    content: Content, errors: list[ContentError], memo: IdentityMemo, missions: frozenset[str] | None = None
+) -> None:
     """Warnings (errors under --strict): a TODO left in a content file, e.g. by `build.py new`.
 
     `missions` limits the mission files looked at (a translation's own files, not the originals again)."""
@@ -530,11 +556,15 @@ def _warn_placeholders(content: Content, errors: list[ContentError], missions: f
     if content.sources_doc:
         texts.append((content.sources_doc.path, content.sources_doc.text, 1))
     for path, text, first in texts:
-        if "TODO" not in text:
-            continue
-        for number, line in enumerate(text.split("\n"), first):
-            if found := PLACEHOLDER.search(line):
-                errors.append(warning(path, number, found.start() + 1, PLACEHOLDER_MESSAGE))
+        scan = lambda p=path, t=text, f=first: tuple(_placeholders(p, t, f))  # noqa: E731
+        errors += memo.get("placeholders", (text,), scan, (path, first))
+
+
+def _placeholders(path: str, text: str, first: int) -> list[ContentError]:
+    if "TODO" not in text:
+        return []
+    found = ((number, PLACEHOLDER.search(line)) for number, line in enumerate(text.split("\n"), first))
+    return [warning(path, number, match.start() + 1, PLACEHOLDER_MESSAGE) for number, match in found if match]
 
 
 __all__ = ["Citation", "Link", "MissionNode", "Site", "Source", "TextNode", "Window", "build_graph", "window_of"]

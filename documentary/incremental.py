@@ -235,7 +235,7 @@ def _prepared(
         or _under(options.content, touched)
         or static.keys() != previous.static.keys()  # a new static file may collide with a page
     ):
-        return prepare(options, progress, cache, memo, images)
+        return prepare(options, progress, cache, memo, images, frozenset(touched))
     if static != previous.static:
         return replace(previous.prepared, palette=palette_of(options.static))
     return previous.prepared

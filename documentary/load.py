@@ -70,11 +70,19 @@ def parse_markdown_file(
 class ParseMemo:
     """Parsed files by their text, kept by the dev server from one load to the next (passed explicitly):
     an unchanged file is not parsed again, and gives the very same objects, which later stages compare and
-    digest cheaply. Only what the latest load used is kept."""
+    digest cheaply. Only what the latest load used is kept.
+
+    It also keeps each file's text by its stat, so a file whose size and modification time are those of the
+    last load is not read again (unless the watcher names it: a save within one tick of the file system's
+    clock keeps the stat); its text is then the very same string, whose hash Python has already computed."""
 
     def __init__(self) -> None:
         self.found: dict[tuple, Any] = {}
         self.used: dict[tuple, Any] = {}
+        self.files: dict[
+            str, tuple[Stat, str, str | None, list[ContentError]]
+        ] = {}  # shown -> stat, digest, text, problems
+        self.read: dict[str, tuple[Stat, str, str | None, list[ContentError]]] = {}
 
     def parse(self, parser, *args):
         key = (parser.__name__, *args)
@@ -86,24 +94,39 @@ class ParseMemo:
 
     def turn(self) -> None:
         self.found, self.used = self.used, {}
+        self.files, self.read = self.read, {}
+
+
+Stat = tuple[int, int, int]  # size, modification time (ns), inode: a file replaced by a rename is another file
+Known = tuple[Stat, str, str | None, list[ContentError]]  # a file read: its stat, digest, text and problems
 
 
 class _Reader:
-    """Reads one file at a time, collecting problems and revisions; parses through the memo, if any."""
+    """Reads one file at a time, collecting problems and revisions; parses through the memo, if any.
+    `fresh` holds the names of files to read again whatever their stat says: names, not paths, so that a
+    symlinked folder cannot hide one (a same-named file elsewhere is read again too, which costs nothing)."""
 
-    def __init__(self, base: Path, errors: list[ContentError], memo: ParseMemo | None):
-        self.base, self.errors, self.memo = base, errors, memo
+    def __init__(self, base: Path, errors: list[ContentError], memo: ParseMemo | None, fresh: frozenset[str]):
+        self.base, self.errors, self.memo, self.fresh = base, errors, memo, fresh
         self.digests: dict[str, str] = {}
 
     def __call__(self, path: Path) -> tuple[str, str | None]:
         shown = _in_folder(_display_folder(path.parent, self.base), path.name)
         try:
-            raw = path.read_bytes()
+            stat = os.stat(path) if self.memo is not None else None  # taken before the read: a later save differs
+            known = self.memo.files.get(shown) if stat is not None and path.name not in self.fresh else None
+            if stat is not None and known is not None and known[0] == (stat.st_size, stat.st_mtime_ns, stat.st_ino):
+                _, digest, text, problems = known
+            else:
+                raw = path.read_bytes()
+                digest = revision(raw)
+                text, problems = decode(shown, raw)
         except OSError as exc:  # deleted or renamed since the folder was listed, or unreadable
             self.errors.append(error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}"))
             return shown, None
-        self.digests[shown] = revision(raw)
-        text, problems = decode(shown, raw)
+        if stat is not None:
+            self.memo.read[shown] = ((stat.st_size, stat.st_mtime_ns, stat.st_ino), digest, text, problems)
+        self.digests[shown] = digest
         self.errors.extend(problems)
         return shown, text
 
@@ -111,11 +134,12 @@ class _Reader:
         return self.memo.parse(parser, *args) if self.memo is not None else parser(*args)
 
 
-def load_content(content_dir: Path, memo: ParseMemo | None = None) -> RawContent:
-    """Read every content file once. Problems are collected, never raised."""
+def load_content(content_dir: Path, memo: ParseMemo | None = None, fresh: frozenset[Path] = frozenset()) -> RawContent:
+    """Read every content file once. Problems are collected, never raised. With a memo, files whose stat is
+    unchanged since its last load are not read again, except those in `fresh` (the watcher's paths)."""
     base = Path.cwd()
     errors: list[ContentError] = []
-    read = _Reader(base, errors, memo)
+    read = _Reader(base, errors, memo, frozenset(path.name for path in fresh))
     digests = read.digests
 
     site = _load_yaml(content_dir / "site.yaml", read, errors, required=True)

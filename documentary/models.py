@@ -295,9 +295,10 @@ def validate(raw: RawContent, memo: CheckMemo | None = None) -> tuple[Content, l
     missions = [
         (slug, doc, checked(doc, lambda found, doc=doc: _validate(doc, Mission, found))) for slug, doc in raw.missions
     ]
+    # one object while sources.yaml is unchanged: the graph's memo knows its checks by the mapping's identity
+    sources = checked(raw.sources, lambda found: MappingProxyType(_validate_sources(raw.sources, found)))
     if memo is not None:
         memo.turn()
-    sources = MappingProxyType(_validate_sources(raw.sources, errors))
     return (
         Content(
             site=site or _stand_in_site(),

@@ -22,6 +22,7 @@ from .gallery import Gallery, ImageCache, Photo, encode_in_memory, gather, produ
 from .graph import Site, build_graph
 from .load import ParseMemo, display_path, list_static, load_content
 from .markdown import make_parser
+from .memo import IdentityMemo
 from .models import CheckMemo, normalise_base_url, validate
 from .parallel import paused_gc
 from .parsing import compile_bodies
@@ -75,6 +76,7 @@ class Memo:
     parsed: ParseMemo = field(default_factory=ParseMemo)
     checked: CheckMemo = field(default_factory=CheckMemo)
     nodes: NodeMemo = field(default_factory=NodeMemo)
+    graph: IdentityMemo = field(default_factory=IdentityMemo)  # the parts of linking done per body or file
 
 
 @dataclass(frozen=True)
@@ -96,15 +98,17 @@ def prepare(
     cache: BodyCache | None = None,
     memo: Memo | None = None,
     images: ImageCache | None = None,
+    fresh: frozenset[Path] = frozenset(),
 ) -> Prepared:
     """Load, validate and link the content, then find and check its images; raise BuildFailed with all problems.
 
     Bodies found in `cache` are not parsed again; keep one BodyCache across rebuilds to skip the disk too,
-    and one Memo to skip parsing and validating the files that did not change. Images whose header
-    `images` remembers (by path, size and time) are not read again.
+    and one Memo to skip reading, parsing, validating and linking again what did not change (`fresh`: the
+    files just saved, read again whatever their stat says). Images whose header `images` remembers (by path,
+    size and time) are not read again.
     """
     started = time.perf_counter()
-    raw = load_content(options.content, memo=memo.parsed if memo else None)
+    raw = load_content(options.content, memo.parsed if memo else None, fresh)
     progress("load", len(raw.chapters) + len(raw.missions) + len(raw.pages), _since(started))
     started = time.perf_counter()
     content, problems = validate(raw, memo.checked if memo else None)
@@ -129,6 +133,7 @@ def prepare(
         revisions=revisions,
         epoch=epoch,
         translations=translations,
+        memo=memo.graph if memo else None,
     )
     problems += graph_problems
     if memo is not None:

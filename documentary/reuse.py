@@ -44,7 +44,7 @@ class NodeMemo:
 
     def _node(self, key: tuple, node: Any, kept: dict[tuple, Any]) -> Any:
         old = self.previous.get(key)
-        if old is not None and old == node:
+        if old is not None and (old is node or old == node):
             node = old
         kept[key] = node
         return node

@@ -86,14 +86,9 @@ def check_chapter(path: str, body: Doc, sources: Mapping[str, SourceEntry]) -> C
     return ContentError(Source(path, cites[0].line, cites[0].col), msg, "warning")
 
 
-def check(
-    sources: Mapping[str, SourceEntry],
-    sources_doc: Located | None,
-    republishers_doc: YamlDoc | None,
-    chapters: Iterable[tuple[str, Doc]],
+def check_site(
+    sources: Mapping[str, SourceEntry], sources_doc: Located | None, republishers_doc: YamlDoc | None
 ) -> list[ContentError]:
-    """Every problem of both checks, plus any in republishers.yaml itself."""
+    """The sources at republishers, and any problem in republishers.yaml itself."""
     republishers, problems = parse_republishers(republishers_doc)
-    problems += check_sources(sources, sources_doc, republishers)
-    problems += [p for path, body in chapters if (p := check_chapter(path, body, sources))]
-    return problems
+    return problems + check_sources(sources, sources_doc, republishers)

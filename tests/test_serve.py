@@ -22,10 +22,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from documentary.cache import BodyCache
 from documentary.devhttp import Response, inject, locate
 from documentary.errors import BuildFailed, error
 from documentary.incremental import Snapshot, apply, read_templates, rebuild
-from documentary.pipeline import Options, build
+from documentary.pipeline import Memo, Options, build
 from tests.conftest import ROOT
 
 WAIT = 30  # seconds: the bound on every wait for the server
@@ -58,17 +59,20 @@ def clean_build(root: Path, out: Path) -> dict[str, bytes]:
 
 
 class Live:
-    """Rebuild and apply as the server does, keeping the last good snapshot."""
+    """Rebuild and apply as the server does (devbuild.Builder), keeping the last good snapshot and, across
+    failed builds too, the memos and the body cache: what a rebuild does not redo must still come out right."""
 
     def __init__(self, root: Path, out: Path):
         self.root, self.out = root, out
         self.previous: Snapshot | None = None
+        self.cache, self.memo = BodyCache(), Memo()
         self.last = self.step(set())
 
     def step(self, touched: set[Path]):
-        update = rebuild(options_for(self.root), self.previous, touched)
+        update = rebuild(options_for(self.root), self.previous, touched, cache=self.cache, memo=self.memo)
         apply(update, self.out, self.root / "static")
         self.previous, self.last = update.snapshot, update
+        self.cache.save()
         return update
 
 
@@ -169,6 +173,14 @@ def test_incremental_output_equals_a_clean_build_after_every_edit(project: Path,
         live.step(edit(chapter, "The very first attempt", "The very first [[no-such-mission]] attempt"))
     live.step(edit(chapter, "[[no-such-mission]] ", ""))
     assert tree(live.out) == clean_build(project, tmp_path / "clean"), "after a broken file was fixed"
+    mission = project / "content/missions/alpha-1.yaml"
+    kept = mission.read_text(encoding="utf-8")
+    mission.unlink()  # the chapters that name it did not change: their references must be checked again
+    with pytest.raises(BuildFailed) as failed:
+        live.step({mission})
+    assert any("unknown mission 'alpha-1'" in problem.message for problem in failed.value.errors)
+    live.step(write(mission, kept))
+    assert tree(live.out) == clean_build(project, tmp_path / "clean"), "after a mission came back"
 
 
 def test_a_mission_edit_renders_its_page_its_neighbours_and_the_pages_that_print_what_changed(

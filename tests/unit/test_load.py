@@ -1,5 +1,7 @@
 """load.py: decoding, front matter and reading the content folder, on strings and a temporary folder."""
 
+import os
+
 from documentary.load import decode, load_content, parse_markdown_file, split_front_matter
 
 
@@ -77,3 +79,23 @@ def test_missing_site_yaml(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     raw = load_content(tmp_path / "content")
     assert messages(raw.errors) == ["content/site.yaml:1:1: error: missing file: every site needs site.yaml"]
+
+
+def test_with_a_memo_a_file_whose_stat_is_unchanged_is_not_read_again(tmp_path, monkeypatch):
+    from documentary.load import ParseMemo
+
+    monkeypatch.chdir(tmp_path)
+    chapter = tmp_path / "content/chapters/01-one.md"
+    chapter.parent.mkdir(parents=True)
+    (tmp_path / "content/site.yaml").write_text("title: T\n", encoding="utf-8")
+    chapter.write_text("---\ntitle: One\n---\nFirst.\n", encoding="utf-8")
+    memo = ParseMemo()
+    assert load_content(tmp_path / "content", memo).chapters[0].body == "First.\n"
+    stat = chapter.stat()
+    chapter.write_text("---\ntitle: One\n---\nSecnd.\n", encoding="utf-8")  # same size
+    os.utime(chapter, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time: a save within one tick
+    assert load_content(tmp_path / "content", memo).chapters[0].body == "First.\n"
+    assert load_content(tmp_path / "content", memo, fresh=frozenset({chapter})).chapters[0].body == "Secnd.\n"
+    chapter.write_text("---\ntitle: One\n---\nThird one.\n", encoding="utf-8")
+    assert load_content(tmp_path / "content", memo).chapters[0].body == "Third one.\n"
+    assert load_content(tmp_path / "content").chapters[0].body == "Third one.\n"

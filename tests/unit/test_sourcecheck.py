@@ -7,7 +7,7 @@ import pytest
 from documentary.load import parse_yaml
 from documentary.markdown import make_parser, parse
 from documentary.models import SourceEntry
-from documentary.sourcecheck import Republisher, check, check_chapter, parse_republishers, republisher_of
+from documentary.sourcecheck import Republisher, check_chapter, check_site, parse_republishers, republisher_of
 
 REPUBLISHERS = "# copies\n- kiwix.lema.org\n- '*.ipns.dweb.link'\n- Wikimili.com\n"
 SOURCES = """nasa-mars-3:
@@ -79,7 +79,7 @@ def test_a_bad_item_in_the_list_is_an_error_at_its_line():
 
 def test_a_source_at_a_republisher_is_a_warning_at_its_url():
     entries, doc = sources()
-    problems = check(entries, doc, republishers(), [])
+    problems = check_site(entries, doc, republishers())
     assert [p.format() for p in problems] == [
         "content/sources.yaml:9:8: warning: source 'wikipedia-mars-3' links to kiwix.lema.org, which republishes "
         "others' pages (republishers.yaml: kiwix.lema.org); cite the original publisher at its own address"
@@ -88,7 +88,7 @@ def test_a_source_at_a_republisher_is_a_warning_at_its_url():
 
 def test_without_a_list_no_host_is_flagged():
     entries, doc = sources()
-    assert check(entries, doc, None, []) == []
+    assert check_site(entries, doc, None) == []
 
 
 def test_a_chapter_citing_only_encyclopedias_and_blogs_is_a_warning_at_its_first_citation():
