@@ -244,7 +244,7 @@ def _edition(
     described = [(missions[slug].doc.path, body) for slug, body in descriptions.items() if body]
     for path, body in [(text.file.path, body) for text, body in chapters + pages] + described:
         check = lambda p=path, b=body: tuple(checker.check(p, b) + _warn_images(p, b))  # noqa: E731
-        errors += memo.get("body", (body, context), check, path)
+        errors += memo.get("body", (body, context, *checker.inputs(body, memo)), check, path)
     if original:
         _check_collisions(content, outputs, static_files, static_root, errors)
         _warn_unused(content, chapter_nodes, page_nodes, mission_nodes, errors, memo)
@@ -330,9 +330,13 @@ class _RefChecker:
         self.sources = sources
 
     def token(self, memo: IdentityMemo) -> object:
-        """Stands for everything a check reads besides the body: the same object while that is the same."""
-        objects = (self.sources, *(m.data for m in self.missions.values()))
-        return memo.token("references", objects, (tuple(self.missions), frozenset(self.targets), self.broken))
+        """Stands for what every check reads besides the body and its missions' data (`inputs`): which
+        missions, sources and pages there are. The same object while those are the same."""
+        return memo.token("references", (self.sources,), (tuple(self.missions), frozenset(self.targets), self.broken))
+
+    def inputs(self, body: Doc, memo: IdentityMemo) -> tuple:
+        """The data of the missions `body` names: a mission's edit checks again only the bodies that name it."""
+        return tuple(self.missions[slug].data for slug in _named(body, memo) if slug in self.missions)
 
     def check(self, path: str, body: Doc) -> list[ContentError]:
         found = [error(path, line, col, message) for line, col, message in body.problems]
@@ -467,6 +471,12 @@ def _backlinks(missions, descriptions, texts: tuple[TextNode, ...], memo: Identi
             if slug in links and slug != source:
                 links[slug].append(Link(missions[source].data.name, f"missions/{source}/"))
     return links
+
+
+def _named(body: Doc, memo: IdentityMemo) -> tuple[str, ...]:
+    """Every mission slug a body's references name, once each (links, facts, counts' filters aside)."""
+    find = lambda: tuple(dict.fromkeys(r.target for r in body.refs if r.kind in ("mission", "fact", "flightpath")))  # noqa: E731
+    return memo.get("named", (body,), find)
 
 
 def _mentioned(body: Doc | None, memo: IdentityMemo) -> dict[str, None]:

@@ -175,6 +175,10 @@ def test_incremental_output_equals_a_clean_build_after_every_edit(project: Path,
     assert tree(live.out) == clean_build(project, tmp_path / "clean"), "after a broken file was fixed"
     mission = project / "content/missions/alpha-1.yaml"
     kept = mission.read_text(encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:  # a fact an unchanged chapter quotes is gone
+        live.step(edit(mission, "id: landing", "id: touchdown"))
+    assert "chapters/02-the-pair.md:13:" in "\n".join(problem.format() for problem in failed.value.errors)
+    mission.write_text(kept, encoding="utf-8")
     mission.unlink()  # the chapters that name it did not change: their references must be checked again
     with pytest.raises(BuildFailed) as failed:
         live.step({mission})
