@@ -29,6 +29,7 @@ from markdown_it import MarkdownIt
 
 from . import bodies
 from .markdown import Doc
+from .memo import IdentityMemo
 from .parallel import map_slices, workers_for
 
 SIGNATURE = b"documentary body cache 1\n"
@@ -69,6 +70,7 @@ class BodyCache:
         # Decoded entries, kept while this object lives (the dev server keeps one across rebuilds): an
         # unchanged body is then the very same Doc object, so comparing the old graph with the new is cheap.
         self.docs: dict[str, Doc] = {}
+        self.keys = IdentityMemo()  # each body's key, by its text: an unchanged file is the same string
 
     @classmethod
     def open(cls, folder: Path) -> BodyCache:
@@ -94,6 +96,11 @@ class BodyCache:
             self.used[key] = blob or bodies.to_bytes(doc)
             self.docs[key] = doc
 
+    def key(self, generator: str, job: bodies.ParseJob) -> str:
+        return self.keys.get(
+            "key", (job.text, job.file_text), partial(_key, generator, job), (generator, job.first_line)
+        )
+
     def digests(self) -> dict[int, tuple[Doc, str]]:
         """Each body this build used, by id, with its key: a body is a function of its key, so the key can
         stand for it wherever the body's value is compared (reads.Digests), without reading the body."""
@@ -106,6 +113,7 @@ class BodyCache:
         """
         changed = self.used.keys() != self.found.keys()
         self.found, self.used, self.hits = self.used, {}, 0
+        self.keys.turn()
         self.docs = {key: doc for key, doc in self.docs.items() if key in self.found}  # only what is still used
         if self.folder is not None and changed:
             with suppress(OSError):  # a cache that can't be written only makes the next build slower
@@ -176,7 +184,7 @@ def _write_pack(folder: Path, entries: dict[str, bytes | memoryview]) -> None:
 def compile_all(md: MarkdownIt, jobs: Sequence[bodies.ParseJob], cache: BodyCache | None, workers: int = 0) -> list:
     """Every job's compiled Doc: from the cache when it has the entry, else parsed, on every core if worth it."""
     generator = fingerprint(md) if cache is not None else ""
-    keys = [_key(generator, job) for job in jobs] if cache is not None else [""] * len(jobs)
+    keys = [cache.key(generator, job) for job in jobs] if cache is not None else [""] * len(jobs)
     docs = [cache.get(key) if cache is not None else None for key in keys]
     missing = [i for i, doc in enumerate(docs) if doc is None]
     task = partial(_compile_slice, md)

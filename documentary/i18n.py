@@ -189,23 +189,33 @@ def compare(reference: Strings, ref_path: str, other: Strings, doc: YamlDoc) -> 
     return problems
 
 
-def read_strings(templates: Path, languages: tuple[str, ...]) -> tuple[dict[str, Strings], list[ContentError]]:
+def read_strings(templates: Path, languages: tuple[str, ...]) -> tuple[Mapping[str, Strings], tuple[ContentError, ...]]:
     """Read and check templates/i18n/<lang>.yaml for each language; the first is the reference.
 
     A templates folder without an i18n/ folder uses the generator's own words (templates/i18n/).
     """
     if not (templates / FOLDER).is_dir():
         templates = BUILT_IN
+    files = []
+    for language in languages:
+        path = templates / FOLDER / f"{language}.yaml"
+        files.append((language, display_path(path), path.read_bytes() if path.is_file() else None))
+    return strings_of(tuple(files))
+
+
+@functools.lru_cache(maxsize=4)  # every rebuild of the dev server reads the same two files: parse them once
+def strings_of(
+    files: tuple[tuple[str, str, bytes | None], ...],
+) -> tuple[Mapping[str, Strings], tuple[ContentError, ...]]:
+    """The interface's words from each (language, file as problems name it, its bytes or None if missing)."""
     found: dict[str, Strings] = {}
     problems: list[ContentError] = []
     reference: tuple[Strings, str] | None = None
-    for language in languages:
-        path = templates / FOLDER / f"{language}.yaml"
-        shown = display_path(path)
-        if not path.is_file():
+    for language, shown, raw in files:
+        if raw is None:
             problems.append(error(shown, 1, 1, f"missing file: the interface's words for language '{language}'"))
             continue
-        text, decode_problems = decode(shown, path.read_bytes())
+        text, decode_problems = decode(shown, raw)
         problems += decode_problems
         if text is None:
             continue
@@ -219,7 +229,7 @@ def read_strings(templates: Path, languages: tuple[str, ...]) -> tuple[dict[str,
             doc, _ = parse_yaml(shown, text)
             problems += compare(reference[0], reference[1], strings, doc)
         found[language] = strings
-    return found, problems
+    return MappingProxyType(found), tuple(problems)
 
 
 @functools.cache

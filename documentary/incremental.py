@@ -26,7 +26,7 @@ from .cache import BodyCache, store
 from .errors import BuildFailed, error
 from .gallery import Gallery, ImageCache, encode_in_memory, produce
 from .graph import Site
-from .load import display_path, list_static
+from .load import display_path
 from .pipeline import Memo, Options, Prepared, Progress, palette_of, prepare
 from .reads import Digests, Reads, Replay
 from .render import Job, Renderer, compile_templates, make_environment
@@ -94,8 +94,8 @@ def start(
     saved (`Rebuild.first`), which are the pages the author is looking at; `finish` does the rest."""
     progress = progress or (lambda stage, count, seconds: None)
     touched = {path.resolve() for path in touched}
-    content = _stats(options.content, _files(options.content))
-    static = _stats(options.static, list_static(options.static))
+    content = _scan(options.content)
+    static = _scan(options.static)
     folder = (cache.folder if cache is not None else None) or options.cache
     images = ImageCache.open(folder / "img") if folder else None
     prepared = _prepared(options, previous, content, static, touched, progress, cache, memo, images)
@@ -247,23 +247,24 @@ def _under(folder: Path, paths: set[Path]) -> set[str]:
     return {path.relative_to(folder).as_posix() for path in paths if path.is_relative_to(folder)}
 
 
-def _files(folder: Path) -> list[str]:
-    """Every file under `folder`, relative to it (os.walk: pathlib's rglob took 75 ms for 1,100 files)."""
-    found = []
-    for parent, _, files in os.walk(folder):
-        where = Path(parent).relative_to(folder)
-        found += [(where / name).as_posix() for name in files]
-    return sorted(found)
+def _scan(folder: Path) -> dict[str, Stat]:
+    """Every file under `folder`, relative to it, with its stat, sorted by name (scandir on strings: pathlib
+    cost 30 ms for 1,100 files). Taken before the files are read, so a save that lands in between is seen by
+    the next rebuild. The folder's hidden files are listed too: the loader decides what it reads."""
+    found: dict[str, Stat] = {}
 
+    def walk(path: str, prefix: str) -> None:
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError), os.scandir(path) as entries:
+            for entry in entries:
+                with contextlib.suppress(FileNotFoundError):  # deleted since it was listed: the watcher will say so
+                    if entry.is_dir(follow_symlinks=False):  # as os.walk: a link to a folder may loop
+                        walk(entry.path, prefix + entry.name + "/")
+                    elif entry.is_file(follow_symlinks=True):
+                        info = entry.stat()
+                        found[prefix + entry.name] = (info.st_size, info.st_mtime_ns)
 
-def _stats(folder: Path, names: Iterable[str]) -> dict[str, Stat]:
-    """Taken before the files are read, so a save that lands in between is seen by the next rebuild."""
-    stats = {}
-    for name in names:
-        with contextlib.suppress(FileNotFoundError):  # deleted since it was listed: the watcher will say so
-            info = (folder / name).stat()
-            stats[name] = (info.st_size, info.st_mtime_ns)
-    return stats
+    walk(os.fspath(folder), "")
+    return dict(sorted(found.items()))
 
 
 def _templates(folder: Path, previous: Snapshot | None) -> tuple[jinja2.Environment, dict[str, str]]:

@@ -205,7 +205,7 @@ def test_a_chapter_diagram_is_rendered_again_when_a_mission_it_draws_changes():
 @cache
 def russian():
     found, problems = read_strings(ROOT / "templates", ("en", "ru"))
-    assert problems == []
+    assert problems == ()
     return found["ru"]
 
 

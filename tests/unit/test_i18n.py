@@ -78,7 +78,7 @@ def test_another_language_must_have_the_same_keys_and_placeholders():
 
 def test_the_projects_english_and_russian_files_agree():
     found, problems = read_strings(ROOT / "templates", ("en", "ru"))
-    assert problems == []
+    assert problems == ()
     assert found["ru"]("outcome.partial") == "Частичный успех"
     assert found["ru"]("home.attempts", 19) == "советских и российских попыток"
 
