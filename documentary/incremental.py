@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -164,18 +164,23 @@ class Rebuild:
     first: dict[str, bytes]
     started: float
 
-    def finish(self) -> Update:
-        """Render every other page whose reads changed; the Update holds the first pages too."""
+    def finish(self, stop: Callable[[], bool] = lambda: False) -> Update:
+        """Render every other page whose reads changed; the Update holds the first pages too.
+
+        `stop()` turning true (a newer save is waiting) ends the work early, between two pages: the pages
+        not yet looked at keep what they read when they were last rendered, so the next rebuild compares
+        them with its own site and renders those that are stale by then. A new page not yet rendered is
+        left out (the next rebuild renders it)."""
         state, renderer = self.state, self.renderer
         options, previous, prepared = state.options, state.previous, state.prepared
         jobs = renderer.jobs()
         old = previous.reads if previous else {}
-        todo = [o for o in stale(old, jobs, Replay(renderer.answer, renderer.digests)) if o not in self.first]
-        pages = {**self.first, **renderer.render(todo)}
+        replay = Replay(renderer.answer, renderer.digests)
+        pages = {**self.first, **renderer.render(stale(old, jobs, replay, set(self.first), stop), stop)}
         if renderer.errors:
             raise BuildFailed(renderer.errors)
         state.progress("render", len(pages), time.perf_counter() - self.started)
-        reads = {output: renderer.reads.get(output) or old[output] for output in jobs}
+        reads = {output: found for output in jobs if (found := renderer.reads.get(output) or old.get(output))}
         shown = renderer.share_cards(reads)
         if state.images is not None:
             files = _pictures(prepared.gallery, shown, state.images)
@@ -219,9 +224,16 @@ def _pictures(gallery: Gallery, shown: tuple[cards.Card, ...], images: ImageCach
     return files
 
 
-def stale(reads: dict[str, Reads], jobs: dict[str, Job], replay: Replay) -> list[str]:
-    """The outputs to render: those never rendered, and those for which something they read has changed."""
-    return sorted(output for output in jobs if output not in reads or replay.changed(reads[output]))
+def stale(
+    reads: Mapping[str, Reads], jobs: Mapping[str, Job], replay: Replay, done: set[str], stop: Callable[[], bool]
+) -> Iterator[str]:
+    """The outputs to render, as they are found: those never rendered, and those for which something they
+    read has changed, except those `done` already; none once `stop()` is true."""
+    for output in sorted(jobs):
+        if stop():
+            return
+        if output not in done and (output not in reads or replay.changed(reads[output])):
+            yield output
 
 
 def _prepared(

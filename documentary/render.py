@@ -590,11 +590,14 @@ class Renderer:
                     shown[card.name] = card
         return tuple(shown[name] for name in sorted(shown))
 
-    def render(self, outputs: Iterable[str] | None = None) -> dict[str, bytes]:
-        """Render the named outputs (all of them by default); what each read is left in `self.reads`."""
+    def render(self, outputs: Iterable[str] | None = None, stop: Callable[[], bool] | None = None) -> dict[str, bytes]:
+        """Render the named outputs (all of them by default), in order, until `stop()` is true; what each
+        read is left in `self.reads`."""
         jobs = self.jobs()
         pages = {}
         for output in sorted(jobs if outputs is None else outputs):
+            if stop is not None and stop():
+                break
             log = Log(self.digests)
             result = self.page(output, jobs[output], log)
             if result:

@@ -31,6 +31,7 @@ from .devbuild import Builder
 from .devhttp import Served, make_app
 from .devsearch import Indexer
 from .errors import UsageError
+from .parallel import paused_gc
 from .pipeline import Options
 
 WATCH_TICK_MS = 200  # how long the watcher waits for a change before answering "none"
@@ -56,7 +57,8 @@ def serve(
     sockets = _bind(host, port)
     folder = Path(tempfile.mkdtemp(prefix="documentary-serve-"))
     try:
-        asyncio.run(_serve(options, folder, sockets, host, open_browser, Console(quiet, verbose), cache))
+        with paused_gc():  # the builder collects garbage when the author pauses (devbuild)
+            asyncio.run(_serve(options, folder, sockets, host, open_browser, Console(quiet, verbose), cache))
     except KeyboardInterrupt:
         pass
     finally:
@@ -97,13 +99,35 @@ async def _serve(options, folder, sockets, host, open_browser, console, cache) -
         console.detail(f"  folder  {folder}")
         if open_browser:
             webbrowser.open(base_url)
-        async for batch in changes:  # everything saved during a build comes as one batch after it
-            if batch:
-                await builder.run({Path(path) for _, path in batch})
+        await _rebuild_on_saves(changes, builder)
     finally:
         server.stop()
         if indexer:
             indexer.stop()
+
+
+async def _rebuild_on_saves(changes, builder: Builder) -> None:
+    """Watch and build side by side: a save that comes while a build runs is told to the builder at once
+    (which then leaves the rest of its pages to the next build), and everything saved meanwhile is built next."""
+    saved = asyncio.Event()
+
+    async def watch() -> None:
+        async for batch in changes:
+            if batch:
+                builder.saved(Path(path) for _, path in batch)
+                saved.set()
+        saved.set()  # stopped
+
+    watching = asyncio.create_task(watch())
+    try:
+        while not watching.done() or builder.pending:
+            await saved.wait()
+            saved.clear()
+            if builder.pending:
+                await builder.run()
+        watching.result()  # a watcher that failed says why
+    finally:
+        watching.cancel()
 
 
 def _reload(prefix: str, names: tuple[str, ...], settled: tuple[str, ...] = ()) -> None:

@@ -25,7 +25,7 @@ import pytest
 from documentary.cache import BodyCache
 from documentary.devhttp import Response, inject, locate
 from documentary.errors import BuildFailed, error
-from documentary.incremental import Snapshot, apply, read_templates, rebuild
+from documentary.incremental import Snapshot, apply, read_templates, rebuild, start
 from documentary.pipeline import Memo, Options, build
 from tests.conftest import ROOT
 
@@ -185,6 +185,20 @@ def test_incremental_output_equals_a_clean_build_after_every_edit(project: Path,
     assert any("unknown mission 'alpha-1'" in problem.message for problem in failed.value.errors)
     live.step(write(mission, kept))
     assert tree(live.out) == clean_build(project, tmp_path / "clean"), "after a mission came back"
+
+
+def test_a_rebuild_stopped_by_a_newer_save_leaves_its_other_pages_to_the_next_one(project: Path, tmp_path: Path):
+    live = Live(project, tmp_path / "live")
+    touched = edit(project / "content/site.yaml", "subtitle: A tiny", "subtitle: A very small")  # on every page
+    half = start(options_for(project), live.previous, touched, cache=live.cache, memo=live.memo)
+    update = half.finish(lambda: len(half.renderer.reads) >= 6)  # "a newer save is waiting" after a few pages
+    apply(update, live.out, project / "static")
+    live.previous = update.snapshot
+    clean = clean_build(project, tmp_path / "clean")
+    stale = [name for name, data in tree(live.out).items() if clean.get(name) != data]
+    assert 0 < len(update.pages) <= 6 and stale, "the stopped build rendered only some pages"
+    assert live.step(set()).pages.keys() >= set(stale)  # the next build, with nothing newly saved
+    assert tree(live.out) == clean
 
 
 def test_a_mission_edit_renders_its_page_its_neighbours_and_the_pages_that_print_what_changed(
