@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from documentary import load
 from documentary.errors import BuildFailed
 from documentary.pipeline import Options, check
 from tests.conftest import FIXTURES, ROOT, run_cli, run_in_process
@@ -103,14 +104,14 @@ def test_check_reports_the_same_problems_and_writes_nothing(tmp_path: Path):
 def test_a_file_that_vanishes_while_loading_is_a_problem_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     folder = shutil.copytree(CATALOGUE / "strict-no-source", tmp_path / "case")
     monkeypatch.chdir(folder)
-    real = Path.read_bytes
+    real = load.read_bytes
 
-    def vanishing(path: Path) -> bytes:
-        if path.name == "probe-1.yaml":
-            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+    def vanishing(path: str) -> bytes:
+        if path.endswith("/probe-1.yaml"):
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
         return real(path)
 
-    monkeypatch.setattr(Path, "read_bytes", vanishing)
+    monkeypatch.setattr(load, "read_bytes", vanishing)
     options = Options(content=Path("content"), templates=ROOT / "templates", static=ROOT / "static", search=False)
     with pytest.raises(BuildFailed) as failed:
         check(options)
