@@ -31,8 +31,19 @@ PAGES = {
 # Registered before any page script: sums every layout shift not caused by input, as CLS does.
 OBSERVE_SHIFTS = """
 window.__shifts = [];
+window.__shiftSources = [];
 new PerformanceObserver(list => {
-  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shifts.push(entry.value);
+  for (const entry of list.getEntries()) {
+    if (entry.hadRecentInput) continue;
+    window.__shifts.push(entry.value);
+    for (const source of entry.sources || []) {  // what moved, where from and to: a failure says why
+      const node = source.node;
+      const name = node ? (node.nodeName + (node.className ? '.' + node.className : '')) : '?';
+      const box = r => [r.x, r.y, r.width, r.height].map(Math.round).join(',');
+      window.__shiftSources.push(`${entry.value.toFixed(4)} at ${Math.round(entry.startTime)} ms: ${name} `
+        + `${box(source.previousRect)} -> ${box(source.currentRect)}`);
+    }
+  }
 }).observe({type: 'layout-shift', buffered: true});
 """
 
@@ -84,7 +95,8 @@ def test_pictures_load_as_webp_without_shifting_the_page(browser, pictures_site,
             assert picture["src"].startswith(pictures_site.url("img/")) and picture["src"].endswith(".webp"), picture
             assert picture["shown"] <= int(picture["width"]) + 0.5, picture  # scaled down, never up
             assert abs(picture["ratio"] - picture["attrRatio"]) < 0.02, picture
-        assert page.evaluate("window.__shifts.reduce((a, b) => a + b, 0)") == 0, path
+        shifted = page.evaluate("window.__shifts.reduce((a, b) => a + b, 0)")
+        assert shifted == 0, f"{path}: layout shift {shifted}: {page.evaluate('window.__shiftSources')}"
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(ARTIFACTS / f"pictures-{kind}-{width}-{scheme}.png"), full_page=True)
     context.close()
