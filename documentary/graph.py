@@ -312,7 +312,10 @@ def _bodies(content: Content, missions: dict[str, MissionDoc], bodies: Bodies, m
     named = memo.token("names", (), tuple(names.items()))
 
     def body(key: BodyKey) -> Doc:
-        return memo.get("headings", (bodies[key], named), lambda: name_headings(bodies[key], names))
+        doc = bodies[key]
+        if not any(heading.parts for heading in doc.headings):  # most bodies: cheaper than asking the memo
+            return doc
+        return memo.get("headings", (doc, named), lambda: name_headings(doc, names))
 
     chapters = [(text, body(text_key(text))) for text in content.chapters]
     pages = [(text, body(text_key(text))) for text in content.pages]
@@ -462,7 +465,7 @@ def _backlinks(missions, descriptions, texts: tuple[TextNode, ...], memo: Identi
     """
     links: dict[str, list[Link]] = {slug: [] for slug in missions}
     for text in texts:
-        link = memo.get("link", (text,), lambda t=text: Link(t.title, t.url))
+        link = Link(text.title, text.url)
         for slug in _mentioned(text.body, memo):
             if slug in links:
                 links[slug].append(link)
@@ -474,15 +477,21 @@ def _backlinks(missions, descriptions, texts: tuple[TextNode, ...], memo: Identi
 
 
 def _named(body: Doc, memo: IdentityMemo) -> tuple[str, ...]:
-    """Every mission slug a body's references name, once each (links, facts, counts' filters aside)."""
-    find = lambda: tuple(dict.fromkeys(r.target for r in body.refs if r.kind in ("mission", "fact", "flightpath")))  # noqa: E731
-    return memo.get("named", (body,), find)
+    """Every mission slug a body's references name, once each (links, facts, flight paths)."""
+    return _missions_of(body, memo)[0]
 
 
-def _mentioned(body: Doc | None, memo: IdentityMemo) -> dict[str, None]:
+def _mentioned(body: Doc | None, memo: IdentityMemo) -> Mapping[str, None]:
     """The missions a body links to or quotes, once each (an ordered set)."""
-    find = lambda: dict.fromkeys(r.target for r in body.refs if r.kind in ("mission", "fact")) if body else {}  # noqa: E731
-    return memo.get("mentioned", (body,), find)
+    return _missions_of(body, memo)[1] if body else {}
+
+
+def _missions_of(body: Doc, memo: IdentityMemo) -> tuple[tuple[str, ...], Mapping[str, None]]:
+    def find():
+        named = dict.fromkeys(r.target for r in body.refs if r.kind in ("mission", "fact", "flightpath"))
+        return tuple(named), dict.fromkeys(r.target for r in body.refs if r.kind in ("mission", "fact"))
+
+    return memo.get("missions", (body,), find)
 
 
 def _windows(missions: tuple[MissionNode, ...]) -> tuple[Window, ...]:
@@ -560,14 +569,18 @@ def _warn_placeholders(
     """Warnings (errors under --strict): a TODO left in a content file, e.g. by `build.py new`.
 
     `missions` limits the mission files looked at (a translation's own files, not the originals again)."""
-    texts = [(m.doc.path, m.doc.text, 1) for m in content.missions if missions is None or m.slug in missions]
-    for text in content.chapters + content.pages:  # front matter starts on line 2, after its '---'
-        texts += [(text.file.path, text.file.meta.text, 2), (text.file.path, text.file.body, text.file.body_line)]
+    for mission in content.missions:
+        if missions is None or mission.slug in missions:
+            errors += _placeholders(mission.doc.path, mission.doc.text, 1)
+    for text in content.chapters + content.pages:  # one memo entry per file: thousands of them
+        errors += memo.get("placeholders", (text.file,), lambda f=text.file: _file_placeholders(f))
     if content.sources_doc:
-        texts.append((content.sources_doc.path, content.sources_doc.text, 1))
-    for path, text, first in texts:
-        scan = lambda p=path, t=text, f=first: tuple(_placeholders(p, t, f))  # noqa: E731
-        errors += memo.get("placeholders", (text,), scan, (path, first))
+        errors += _placeholders(content.sources_doc.path, content.sources_doc.text, 1)
+
+
+def _file_placeholders(file) -> tuple[ContentError, ...]:
+    """A Markdown file's front matter (from line 2, after its '---') and body."""
+    return tuple(_placeholders(file.path, file.meta.text, 2) + _placeholders(file.path, file.body, file.body_line))
 
 
 def _placeholders(path: str, text: str, first: int) -> list[ContentError]:
