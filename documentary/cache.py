@@ -62,9 +62,15 @@ def _name(value: object) -> str:
 class BodyCache:
     """Entries read from one pack file (or kept from the last build in this process), and those used now."""
 
-    def __init__(self, folder: Path | None = None, found: dict[str, bytes | memoryview] | None = None):
+    def __init__(
+        self,
+        folder: Path | None = None,
+        found: dict[str, bytes | memoryview] | None = None,
+        sums: dict[str, str] | None = None,
+    ):
         self.folder = folder  # None: kept in memory only
         self.found = found or {}  # key -> verified entry bytes, from the last build
+        self.sums = sums or {}  # key -> its entry's SHA-256, once known: a rewrite hashes only new entries
         self.used: dict[str, bytes | memoryview] = {}
         self.hits = 0
         # Decoded entries, kept while this object lives (the dev server keeps one across rebuilds): an
@@ -74,7 +80,7 @@ class BodyCache:
 
     @classmethod
     def open(cls, folder: Path) -> BodyCache:
-        return cls(folder, _read_pack(folder / PACK))
+        return cls(folder, *_read_pack(folder / PACK))
 
     def get(self, key: str) -> Doc | None:
         blob = self.found.get(key)
@@ -95,6 +101,7 @@ class BodyCache:
         if isinstance(doc, bodies.CompiledDoc):
             self.used[key] = blob or bodies.to_bytes(doc)
             self.docs[key] = doc
+            self.sums.pop(key, None)  # new bytes: hashed when written
 
     def key(self, generator: str, job: bodies.ParseJob) -> str:
         return self.keys.get(
@@ -117,7 +124,7 @@ class BodyCache:
         self.docs = {key: doc for key, doc in self.docs.items() if key in self.found}  # only what is still used
         if self.folder is not None and changed:
             with suppress(OSError):  # a cache that can't be written only makes the next build slower
-                _write_pack(self.folder, self.found)
+                self.sums = _write_pack(self.folder, self.found, self.sums)
 
 
 def _key(generator: str, job: bodies.ParseJob) -> str:
@@ -126,19 +133,20 @@ def _key(generator: str, job: bodies.ParseJob) -> str:
     return digest.hexdigest()
 
 
-def _read_pack(path: Path) -> dict[str, memoryview]:
-    """Every entry whose bytes match its digest (views into one read of the file, not copies);
-    an unreadable or malformed file gives none."""
+def _read_pack(path: Path) -> tuple[dict[str, memoryview], dict[str, str]]:
+    """Every entry whose bytes match its digest (views into one read of the file, not copies), and those
+    digests; an unreadable or malformed file gives none."""
     try:
         data = path.read_bytes()
         if not data.startswith(SIGNATURE):
-            return {}
+            return {}, {}
         end = data.index(b"\n", len(SIGNATURE))
         index = json.loads(data[len(SIGNATURE) : end])
         blobs = memoryview(data)[end + 1 :]
-        return {key: entry for key, spec in index.items() if (entry := _entry(blobs, spec)) is not None}
+        found = {key: entry for key, spec in index.items() if (entry := _entry(blobs, spec)) is not None}
+        return found, {key: index[key][2] for key in found}
     except (OSError, ValueError, TypeError, AttributeError):
-        return {}
+        return {}, {}
 
 
 def _entry(blobs: memoryview, spec: object) -> memoryview | None:
@@ -163,11 +171,12 @@ def store(path: Path, data: bytes) -> None:
         raise
 
 
-def _write_pack(folder: Path, entries: dict[str, bytes | memoryview]) -> None:
+def _write_pack(folder: Path, entries: dict[str, bytes | memoryview], sums: dict[str, str]) -> dict[str, str]:
+    """Write the pack; returns each entry's digest (those in `sums` are not computed again)."""
     folder.mkdir(parents=True, exist_ok=True)
     index, offset = {}, 0
     for key, blob in entries.items():
-        index[key] = [offset, len(blob), hashlib.sha256(blob).hexdigest()]
+        index[key] = [offset, len(blob), sums.get(key) or hashlib.sha256(blob).hexdigest()]
         offset += len(blob)
     header = SIGNATURE + json.dumps(index, separators=(",", ":")).encode() + b"\n"
     fd, tmp = tempfile.mkstemp(prefix=".bodies-", dir=folder)
@@ -179,6 +188,7 @@ def _write_pack(folder: Path, entries: dict[str, bytes | memoryview]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return {key: spec[2] for key, spec in index.items()}
 
 
 def compile_all(md: MarkdownIt, jobs: Sequence[bodies.ParseJob], cache: BodyCache | None, workers: int = 0) -> list:

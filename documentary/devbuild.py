@@ -105,9 +105,9 @@ class Builder:
         self.builds += 1
         took = (asyncio.get_running_loop().time() - started) * 1000
         self._report(update, "built" if first else "rebuilt", sorted(set(written) | set(early)), removed, took)
-        self.cache.save()
         if written or removed or first or was_failing:  # pages showing an early page that is still right stay
             self.on_change(tuple(written + removed) or ("*",), tuple(early))
+        await asyncio.to_thread(self.cache.save)  # rewriting the pack takes a while at thousands of bodies
         return True
 
     def language(self) -> str | None:

@@ -115,3 +115,16 @@ def test_one_cache_kept_across_builds_hands_back_the_same_objects_for_unchanged_
     assert all(a is b for a, b in zip(first[:-1], second[:-1], strict=True))
     assert second[-1] is not first[-1] and second[-1] != first[-1]
     assert len(cache.docs) == len(TEXTS)  # the edited body's old entry is dropped, not kept forever
+
+
+def test_a_pack_rewritten_with_the_digests_it_already_knew_is_still_found_whole(tmp_path):
+    filled(tmp_path)
+    cache = BodyCache.open(tmp_path)  # knows the five digests from reading the pack
+    jobs = [ParseJob(t) for t in TEXTS] + [ParseJob("A sixth body.\n")]
+    compile_all(make_parser(), jobs, cache, workers=1)
+    cache.save()  # rewrites the pack: five digests reused, one computed
+    index = json.loads((tmp_path / PACK).read_bytes()[len(SIGNATURE) :].split(b"\n", 1)[0])
+    again = BodyCache.open(tmp_path)
+    assert len(index) == 6 and len(again.found) == 6  # every entry still matches its digest
+    compile_all(make_parser(), jobs, again, workers=1)
+    assert again.hits == 6
