@@ -13,7 +13,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from documentary import bodies
+from documentary import bodies, load
 from documentary.pipeline import Options, build
 from documentary.render import Renderer
 from tests.conftest import ROOT
@@ -96,14 +96,18 @@ def test_work_per_page_does_not_grow_with_the_site(tmp_path):
 def test_every_file_is_read_once_and_every_body_parsed_and_page_rendered_once(tmp_path, monkeypatch):
     content, data = write_corpus(tmp_path, 40)
     reads, parses, renders = [], [], []
-    read_bytes, parse, page = Path.read_bytes, bodies.compile_doc, Renderer.page
+    read_bytes, read_named, parse, page = Path.read_bytes, load.read_bytes, bodies.compile_doc, Renderer.page
 
-    def counted_read(path: Path) -> bytes:
-        if content in path.parents:
-            reads.append(path)
-        return read_bytes(path)
+    def counted(read):
+        def counted_read(path) -> bytes:  # the loader reads by name (a string), the rest by Path
+            if content in Path(path).parents:
+                reads.append(Path(path))
+            return read(path)
 
-    monkeypatch.setattr(Path, "read_bytes", counted_read)
+        return counted_read
+
+    monkeypatch.setattr(Path, "read_bytes", counted(read_bytes))
+    monkeypatch.setattr(load, "read_bytes", counted(read_named))
     monkeypatch.setattr(bodies, "compile_doc", lambda md, job: parses.append(job.text) or parse(md, job))
     monkeypatch.setattr(
         Renderer, "page", lambda self, output, *a, **k: renders.append(output) or page(self, output, *a, **k)
