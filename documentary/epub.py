@@ -8,7 +8,13 @@ files the site publishes for it (a JPEG or PNG near the text column's width, `bo
 The zip is written by hand because its bytes must not change between builds: every entry has the same
 date (the book's `dcterms:modified`), `mimetype` comes first and uncompressed, and nothing reads the
 clock or draws a random identifier. The only disk I/O is reading the pictures' source files, through the
-gallery (`encode_in_memory`); the books are bytes for the write stage.
+gallery (`encode_in_memory`), and the members a warm build keeps; the books are bytes for the write stage.
+
+Each generated member (cover, title, contents, every chapter, appendix, cover picture, toc.ncx, package.opf)
+is rendered like a page: what it reads is noted in its own Log (the site through a SiteView, the book's
+plan through a PlanView, the link map, the manifest), and `build` records those reads beside the page
+record (record.MEMBERS). A warm build asks them again (`Replay`) and takes a member's bytes from the cache
+when every answer is the same; only the stale members are rendered, and the zip is packed again from all.
 """
 
 from __future__ import annotations
@@ -17,14 +23,16 @@ import datetime as dt
 import io
 import uuid
 import zipfile
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
 
-from . import cards
+from . import cards, record
 from .dates import PartialDate
 from .errors import ContentError
 from .gallery import Gallery, Photo, encode_in_memory
@@ -32,7 +40,7 @@ from .graph import MissionNode, Site, TextNode
 from .images import Picture, Variant
 from .markdown import slugify
 from .models import OUTCOMES, PROGRAMS, SiteConfig
-from .reads import Digests, Log
+from .reads import Digests, Log, Replay, SiteView
 from .render import Download, Edition, Job, Renderer, make_environment, updated_stamp
 from .xhtml import document, holds_svg, link_rewriter
 
@@ -94,6 +102,28 @@ def identifier(base_url: str, language: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, base_url + '#' + language)}"
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What the last build recorded of the books' members ("<book>/<href>" -> sha256 and reads) and the cache
+    folder that keeps their bytes (record.kept); empty, every member is rendered."""
+
+    members: Mapping[str, record.Entry] = field(default_factory=dict)
+    folder: Path | None = None
+
+    def data(self, entry: record.Entry) -> bytes | None:
+        return record.kept(self.folder, entry.sha256) if self.folder is not None else None
+
+
+@dataclass(frozen=True)
+class Made:
+    """The books, and what the next build's record needs: every member's entry and the new members' bytes."""
+
+    books: Mapping[str, bytes]  # output name -> EPUB
+    members: Mapping[str, record.Entry]  # "<book>/<href>" -> sha256 and reads, rendered now or kept
+    fresh: Mapping[str, bytes]  # sha256 -> bytes of the members rendered now
+    rendered: tuple[str, ...]  # the members rendered, not reused, in book order
+
+
 def render_books(
     site: Site,
     md: MarkdownIt,
@@ -105,17 +135,38 @@ def render_books(
 
     `gallery`: the site's pictures; each one a book's text shows is in the book (without it, or when its
     file cannot be encoded, the picture becomes a link to the web page's file)."""
+    made, errors = make_books(site, md, templates, env, gallery)
+    return dict(made.books), errors
+
+
+def make_books(
+    site: Site,
+    md: MarkdownIt,
+    templates: Path,
+    env: jinja2.Environment | None = None,
+    gallery: Gallery | None = None,
+    kept: Kept = Kept(),
+    digests: Digests | None = None,
+) -> tuple[Made, list[ContentError]]:
+    """`render_books`, reusing each member whose recorded reads in `kept` all answer the same. `digests`: the
+    build's (shared with the pages' renderer, so a value both read is digested once)."""
     renderer = Renderer(site, md, templates, env or make_environment(templates), gallery=gallery)
+    if digests is not None:
+        renderer.digests = digests
     if renderer.errors:
-        return {}, renderer.errors
-    editions = [Book(renderer, edition) for edition in renderer.editions]
+        return Made({}, {}, {}, ()), renderer.errors
+    editions = [Book(renderer, edition, kept) for edition in renderer.editions]
     files = picture_files({photo.path: photo for book in editions for photo in book.photos}.values())
-    books = {}
+    books, members, fresh, rendered = {}, {}, {}, []
     for book in editions:
         data = book.epub(files)
         if data is not None:
             books[book.name] = data
-    return books, renderer.errors
+        members |= book.members
+        fresh |= book.fresh
+        rendered += book.rendered
+    made = Made(MappingProxyType(books), MappingProxyType(members), MappingProxyType(fresh), tuple(rendered))
+    return made, renderer.errors
 
 
 def book_variant(picture: Picture) -> Variant | None:
@@ -144,12 +195,36 @@ def downloads(books: Mapping[str, bytes]) -> dict[str, Download]:
 COVER = frozenset({"images/cover.png"})  # the book's own picture, named by the cover page as it is
 
 
+class PlanView:
+    """The book's Plan as a member's templates see it: each attribute noted as ("book", lang, "plan", name),
+    so the title page, which shows only the title and date, does not depend on the chapters."""
+
+    def __init__(self, plan: Plan, log: Log):
+        object.__setattr__(self, "_plan", plan)
+        object.__setattr__(self, "_log", log)
+
+    def __getattr__(self, name: str) -> Any:
+        return self._log.note(("book", self._plan.language, "plan", name), getattr(self._plan, name))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("the plan is read-only")
+
+
+Make = Callable[[Log], bytes | None]  # renders one member, noting what it reads in the Log; None: it failed
+
+
 class Book:
-    def __init__(self, renderer: Renderer, edition: Edition):
+    def __init__(self, renderer: Renderer, edition: Edition, kept: Kept = Kept()):
         self.renderer = renderer
         self.edition = edition
         self.name = book_name(renderer.site.config, edition.language)
-        self.log = Log(Digests())  # a book is always made whole: what it reads is not kept
+        self.kept = kept
+        self.replay = Replay(self.answer, renderer.digests)
+        self.members: dict[str, record.Entry] = {}  # every member so far, rendered or kept
+        self.fresh: dict[str, bytes] = {}  # sha256 -> bytes, of the members rendered
+        self.rendered: list[str] = []
+        self.links: tuple = ()  # what a member's links are rewritten by: set by `entries`, before any member
+        self.manifest: tuple[Entry, ...] = ()  # the entries without their bytes: set before toc.ncx and package.opf
         site = edition.site
         chapters = [Part(f"chapter-{i:02}.xhtml", f"chapter-{i:02}", c, i) for i, c in enumerate(site.chapters, 1)]
         pages = {p.doc.slug: p for p in site.pages}
@@ -164,6 +239,7 @@ class Book:
             missions=site.missions,
             web=edition.urls.absolute(),
         )
+        self.parts = {part.href: part for part in self.plan.parts}
         urls = edition.urls
         self.inside = {urls.path(part.node.url): part.href for part in self.plan.parts}
         self.inside.update({urls.path(m.url): f"missions.xhtml#mission-{m.slug}" for m in site.missions})
@@ -194,60 +270,136 @@ class Book:
         pictures = self.pictures(files)
         inside = dict(self.inside)  # a picture's every published file, as the site names it, is the book's one
         inside.update({self.edition.urls.of(v.name): e.href for p, e in pictures for v in p.picture.variants})
-        rewrite = link_rewriter(self.edition.site.config.base_url, inside)
-        texts = [("cover.xhtml", "cover", "epub/cover.html", {}), ("title.xhtml", "title", "epub/title.html", {})]
-        texts.append(("nav.xhtml", "nav", "epub/nav.html", {}))
+        base_url = self.edition.site.config.base_url
+        self.links = (base_url, tuple(sorted(inside.items())))
+        rewrite = link_rewriter(base_url, inside)
+        texts = [
+            ("cover.xhtml", "cover", "epub/cover.html", _nothing),
+            ("title.xhtml", "title", "epub/title.html", _nothing),
+        ]
+        texts.append(("nav.xhtml", "nav", "epub/nav.html", _nothing))
         for part in self.plan.parts:
-            texts.append((part.href, part.id, "epub/text.html", self._text_context(part)))
-        texts.append(("missions.xhtml", "missions", "epub/missions.html", {"arrival": arrival}))
+            texts.append((part.href, part.id, "epub/text.html", self._text_context))
+        texts.append(("missions.xhtml", "missions", "epub/missions.html", lambda href, log: {"arrival": arrival}))
         entries = []
         for href, ident, template, context in texts:
-            html = self._render(href, template, context)
-            if html is None:
+            data = self._member(href, lambda log: self._xhtml(href, template, context, rewrite, log))  # noqa: B023
+            if data is None:
                 return None
-            data = document(html, rewrite, COVER)
             properties = " ".join(p for p in ("nav" if ident == "nav" else "", "svg" if holds_svg(data) else "") if p)
             entries.append(Entry(href, ident, "application/xhtml+xml", data, properties, True))
         css = self.renderer.env.loader.get_source(self.renderer.env, f"{TEMPLATES}/book.css")[0]
-        config = self.edition.site.config
-        cover = cards.render_card(config.title, config.subtitle, COVER_SIZE, config.author)
+        cover = self._member(next(iter(COVER)), self._cover)
         entries.append(Entry("css/book.css", "css", "text/css", css.encode()))
         entries.append(Entry(next(iter(COVER)), "cover-image", "image/png", cover, "cover-image"))
         entries += [entry for _, entry in pictures]
-        ncx = self._render("toc.ncx", "epub/toc.ncx.xml", {})
-        opf = self._render("package.opf", "epub/package.opf.xml", {"entries": entries})
+        self.manifest = tuple(replace(entry, data=b"") for entry in entries)  # what package.opf lists
+        ncx = self._member("toc.ncx", lambda log: self._text("toc.ncx", "epub/toc.ncx.xml", {}, log))
+        opf = self._member("package.opf", self._package)
         if ncx is None or opf is None:
             return None
-        entries.append(Entry("toc.ncx", "ncx", "application/x-dtbncx+xml", ncx.encode()))
-        return [Entry("package.opf", "", "application/oebps-package+xml", opf.encode()), *entries]
+        entries.append(Entry("toc.ncx", "ncx", "application/x-dtbncx+xml", ncx))
+        return [Entry("package.opf", "", "application/oebps-package+xml", opf), *entries]
 
-    def _text_context(self, part: Part) -> dict:
+    def _member(self, href: str, make: Make) -> bytes | None:
+        """One member's bytes: the kept ones when its recorded reads all answer the same, else rendered now."""
+        name = f"{self.name}/{href}"
+        entry = self.kept.members.get(name)
+        if entry is not None and not self._changed(entry):
+            data = self.kept.data(entry)
+            if data is not None:
+                self.members[name] = entry
+                return data
+        log = Log(self.renderer.digests)
+        data = make(log)
+        if data is not None:
+            self.members[name] = record.Entry(record.sha256(data), log.reads)
+            self.fresh[self.members[name].sha256] = data
+            self.rendered.append(name)
+        return data
+
+    def _changed(self, entry: record.Entry) -> bool:
+        """Whether a recorded member would read anything else now; a key this build cannot even ask (a record
+        of some other code, or damaged in a way its shape does not show) counts as changed, never as the same."""
+        try:
+            return self.replay.changed(entry.reads)
+        except (LookupError, AttributeError, TypeError, ValueError):
+            return True
+
+    def answer(self, key: tuple) -> Any:
+        """The value a member of this build would see for a recorded key (LookupError: it is gone)."""
+        if key[0] != "book":
+            return self.renderer.answer(key)
+        if key[1] != self.edition.language:
+            raise LookupError(key)
+        what = key[2]
+        if what == "plan":
+            if key[3] not in Plan.__dataclass_fields__:
+                raise LookupError(key)
+            return getattr(self.plan, key[3])
+        if what == "part":
+            return self.parts[key[3]]
+        if what == "links":
+            return self.links
+        if what == "manifest":
+            return self.manifest
+        raise LookupError(key)
+
+    def _xhtml(self, href: str, template: str, context: Callable, rewrite, log: Log) -> bytes | None:
+        """A page of the book as XHTML, its links pointed into the book (so it reads the link map too)."""
+        html = self._render(href, template, lambda view: context(href, log), log)
+        if html is None:
+            return None
+        log.note(("book", self.edition.language, "links"), self.links)
+        return document(html, rewrite, COVER)
+
+    def _text_context(self, href: str, log: Log) -> dict:
+        part = log.note(("book", self.edition.language, "part", href), self.parts[href])
         node = part.node  # its file names its pictures (the gallery finds them by it)
-        body = self.renderer.markdown(self.edition, node.body, node.citations, self.log, node.doc.file.path)
-        return {"part": part, "node": part.node, "body": body}
+        body = self.renderer.markdown(self.edition, node.body, node.citations, log, node.doc.file.path)
+        return {"part": part, "node": node, "body": body}
 
-    def _render(self, href: str, template: str, context: dict) -> str | None:
-        """One file of the book, named `<book>/<href>` (e.g. red-planet-red-star.en.epub/chapter-01.xhtml)."""
-        edition = self.edition
+    def _cover(self, log: Log) -> bytes:
+        config = SiteView(self.edition.site, self.edition.language, log).config
+        return cards.render_card(config.title, config.subtitle, COVER_SIZE, config.author)
+
+    def _package(self, log: Log) -> bytes | None:
+        manifest = log.note(("book", self.edition.language, "manifest"), self.manifest)
+        return self._text("package.opf", "epub/package.opf.xml", {"entries": manifest}, log)
+
+    def _text(self, href: str, template: str, context: dict, log: Log) -> bytes | None:
+        html = self._render(href, template, lambda view: context, log)
+        return html.encode() if html is not None else None
+
+    def _render(self, href: str, template: str, context: Callable[[SiteView], dict], log: Log) -> str | None:
+        """One file of the book, named `<book>/<href>` (e.g. red-planet-red-star.en.epub/chapter-01.xhtml);
+        its templates see the site and the plan through views that note each read in `log`."""
+        edition, renderer = self.edition, self.renderer
         strings = edition.strings
-        full = {
-            "site": edition.site,
-            "urls": edition.urls,
-            "lang": edition.language,
-            "t": strings,
-            "book": self.plan,
-            "outcome_labels": {o: strings(f"outcome.{o}") for o in OUTCOMES},
-            "program_labels": {p: strings(f"program.{p}") for p in PROGRAMS},
-            **context,
-        }
-        page = self.renderer.page(
-            f"{self.name}/{href}", Job(template, edition.language, lambda view, log: full), self.log
-        )
+
+        def full(view: SiteView, log: Log) -> dict:
+            renderer.note_strings(edition.language, log)  # `t` and the labels below come from it
+            return {
+                "site": view,
+                "urls": renderer.provide(edition, log, "urls"),
+                "lang": edition.language,
+                "t": strings,
+                "book": PlanView(self.plan, log),
+                "outcome_labels": {o: strings(f"outcome.{o}") for o in OUTCOMES},
+                "program_labels": {p: strings(f"program.{p}") for p in PROGRAMS},
+                **context(view),
+            }
+
+        page = renderer.page(f"{self.name}/{href}", Job(template, edition.language, full), log)
         return page[1].decode() if page else None
 
     def _zip_date(self) -> tuple[int, int, int, int, int, int]:
         stamp = dt.datetime.strptime(self.plan.modified, "%Y-%m-%dT%H:%M:%SZ")
         return max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]  # the zip format starts in 1980
+
+
+def _nothing(href: str, log: Log) -> dict:
+    return {}
 
 
 def arrival(mission: MissionNode):
