@@ -20,9 +20,10 @@ when every answer is the same; only the stale members are rendered, and the zip 
 from __future__ import annotations
 
 import datetime as dt
-import io
+import struct
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -66,6 +67,7 @@ class Entry:
     data: bytes
     properties: str = ""
     spine: bool = False
+    deflated: bytes | None = None  # `data` as the zip holds it (`deflate`), when a build already has it
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,9 @@ class Kept:
     members: Mapping[str, record.Entry] = field(default_factory=dict)
     folder: Path | None = None
 
-    def data(self, entry: record.Entry) -> bytes | None:
-        return record.kept(self.folder, entry.sha256) if self.folder is not None else None
+    def data(self, entry: record.Entry) -> tuple[bytes, bytes] | None:
+        """A member's bytes and their deflated stream, if kept and whole."""
+        return record.kept(self.folder, entry.sha256, inflate) if self.folder is not None else None
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class Made:
 
     books: Mapping[str, bytes]  # output name -> EPUB
     members: Mapping[str, record.Entry]  # "<book>/<href>" -> sha256 and reads, rendered now or kept
-    fresh: Mapping[str, bytes]  # sha256 -> bytes of the members rendered now
+    fresh: Mapping[str, bytes]  # sha256 -> the members rendered now, deflated (as they are kept)
     rendered: tuple[str, ...]  # the members rendered, not reused, in book order
 
 
@@ -221,7 +224,8 @@ class Book:
         self.kept = kept
         self.replay = Replay(self.answer, renderer.digests)
         self.members: dict[str, record.Entry] = {}  # every member so far, rendered or kept
-        self.fresh: dict[str, bytes] = {}  # sha256 -> bytes, of the members rendered
+        self.fresh: dict[str, bytes] = {}  # sha256 -> deflated bytes, of the members rendered
+        self.deflated: dict[str, bytes] = {}  # href -> each member's deflated bytes, for `pack`
         self.rendered: list[str] = []
         self.links: tuple = ()  # what a member's links are rewritten by: set by `entries`, before any member
         self.manifest: tuple[Entry, ...] = ()  # the entries without their bytes: set before toc.ncx and package.opf
@@ -287,34 +291,41 @@ class Book:
             if data is None:
                 return None
             properties = " ".join(p for p in ("nav" if ident == "nav" else "", "svg" if holds_svg(data) else "") if p)
-            entries.append(Entry(href, ident, "application/xhtml+xml", data, properties, True))
+            entries.append(Entry(href, ident, "application/xhtml+xml", data, properties, True, self.deflated[href]))
         css = self.renderer.env.loader.get_source(self.renderer.env, f"{TEMPLATES}/book.css")[0]
         cover = self._member(next(iter(COVER)), self._cover)
         entries.append(Entry("css/book.css", "css", "text/css", css.encode()))
-        entries.append(Entry(next(iter(COVER)), "cover-image", "image/png", cover, "cover-image"))
+        picture = next(iter(COVER))
+        entries.append(
+            Entry(picture, "cover-image", "image/png", cover, "cover-image", deflated=self.deflated[picture])
+        )
         entries += [entry for _, entry in pictures]
-        self.manifest = tuple(replace(entry, data=b"") for entry in entries)  # what package.opf lists
+        self.manifest = tuple(replace(entry, data=b"", deflated=None) for entry in entries)  # what package.opf lists
         ncx = self._member("toc.ncx", lambda log: self._text("toc.ncx", "epub/toc.ncx.xml", {}, log))
         opf = self._member("package.opf", self._package)
         if ncx is None or opf is None:
             return None
-        entries.append(Entry("toc.ncx", "ncx", "application/x-dtbncx+xml", ncx))
-        return [Entry("package.opf", "", "application/oebps-package+xml", opf), *entries]
+        entries.append(Entry("toc.ncx", "ncx", "application/x-dtbncx+xml", ncx, deflated=self.deflated["toc.ncx"]))
+        opf_entry = Entry(
+            "package.opf", "", "application/oebps-package+xml", opf, deflated=self.deflated["package.opf"]
+        )
+        return [opf_entry, *entries]
 
     def _member(self, href: str, make: Make) -> bytes | None:
         """One member's bytes: the kept ones when its recorded reads all answer the same, else rendered now."""
         name = f"{self.name}/{href}"
         entry = self.kept.members.get(name)
         if entry is not None and not self._changed(entry):
-            data = self.kept.data(entry)
-            if data is not None:
+            found = self.kept.data(entry)
+            if found is not None:
                 self.members[name] = entry
+                data, self.deflated[href] = found
                 return data
         log = Log(self.renderer.digests)
         data = make(log)
         if data is not None:
             self.members[name] = record.Entry(record.sha256(data), log.reads)
-            self.fresh[self.members[name].sha256] = data
+            self.deflated[href] = self.fresh[self.members[name].sha256] = deflate(data)  # once: kept and packed
             self.rendered.append(name)
         return data
 
@@ -416,15 +427,62 @@ CONTAINER = (
 
 
 def pack(entries: list[Entry], date: tuple[int, ...]) -> bytes:
-    """The zip: `mimetype` first and stored (readers sniff it at a fixed offset), then every file, one date."""
-    files = [("mimetype", MEDIA_TYPE.encode()), ("META-INF/container.xml", CONTAINER)]
-    files += [(f"{FOLDER}/{e.href}", e.data) for e in entries]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files:
-            info = zipfile.ZipInfo(name, date_time=date)
-            info.create_system = 3  # Unix, whatever the building machine: the default depends on it
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            archive.writestr(info, data, compresslevel=9)
-    return buffer.getvalue()
+    """The zip: `mimetype` first and stored (readers sniff it at a fixed offset), then every file, one date.
+
+    Written by hand rather than by zipfile, byte for byte as zipfile writes it, because zipfile can only
+    compress: a warm build hands over the deflated streams it kept (`Entry.deflated`), and deflating a
+    thousand chapters again was most of what packing cost."""
+    files = [("mimetype", MEDIA_TYPE.encode(), None), ("META-INF/container.xml", CONTAINER, None)]
+    files += [(f"{FOLDER}/{e.href}", e.data, e.deflated) for e in entries]
+    parts, directory, offset = [], [], 0
+    for name, data, deflated in files:
+        info = zipfile.ZipInfo(name, date_time=date)
+        info.create_system = 3  # Unix, whatever the building machine: the default depends on it
+        info.external_attr = 0o644 << 16
+        info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+        body = data if name == "mimetype" else deflated if deflated is not None else deflate(data)
+        info.file_size, info.compress_size, info.CRC = len(data), len(body), zlib.crc32(data)
+        info.header_offset = offset
+        header = info.FileHeader(False)  # never zip64: a book is far below 2 GiB
+        parts += [header, body]
+        offset += len(header) + len(body)
+        directory.append(_directory_record(info))
+    listing = b"".join(directory)
+    end = struct.pack(
+        zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, len(files), len(files), len(listing), offset, 0
+    )
+    return b"".join(parts) + listing + end
+
+
+def _directory_record(info: zipfile.ZipInfo) -> bytes:
+    """A file's entry in the zip's central directory, as zipfile's own `_write_end_record` writes it."""
+    year, month, day, hour, minute, second = info.date_time
+    dos_date, dos_time = (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2
+    try:
+        name, flags = info.filename.encode("ascii"), info.flag_bits
+    except UnicodeEncodeError:
+        name, flags = info.filename.encode("utf-8"), info.flag_bits | 0x800  # the zip's "names are UTF-8" bit
+    fields = (info.create_version, info.create_system, info.extract_version, info.reserved, flags)
+    sizes = (info.CRC, info.compress_size, info.file_size, len(name), 0, 0, 0, info.internal_attr)
+    record = struct.pack(
+        zipfile.structCentralDir,
+        zipfile.stringCentralDir,
+        *fields,
+        info.compress_type,
+        dos_time,
+        dos_date,
+        *sizes,
+        info.external_attr,
+        info.header_offset,
+    )
+    return record + name
+
+
+def inflate(stream: bytes) -> bytes:
+    return zlib.decompress(stream, -15)
+
+
+def deflate(data: bytes) -> bytes:
+    """A file's bytes as the zip holds them: raw deflate at level 9, as zipfile's compresslevel=9 writes."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()

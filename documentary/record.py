@@ -21,6 +21,8 @@ import json
 import os
 import re
 import tempfile
+import zlib
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
@@ -120,22 +122,26 @@ def unchanged_file(out: Path, output: str, expected: str) -> bool:
         return False
 
 
-def kept(folder: Path, expected: str) -> bytes | None:
-    """A member's bytes kept by an earlier build, if its file still has the recorded digest (a record's
-    digest is only ever a file name here once it looks like one: a foreign record names no other file)."""
+def kept(folder: Path, expected: str, decode: Callable[[bytes], bytes] = bytes) -> tuple[bytes, bytes] | None:
+    """A member's bytes kept by an earlier build and its file as kept (`decode` turns one into the other:
+    the books keep each member deflated, as the zip holds it), if the bytes still have the recorded digest.
+    A record's digest is only ever a file name here once it looks like one: a foreign record names no other
+    file; a file that does not decode is no member."""
     if not isinstance(expected, str) or not _SHA256.fullmatch(expected):
         return None
     try:
-        data = (folder / KEPT / expected).read_bytes()
-    except OSError:
+        stored = (folder / KEPT / expected).read_bytes()
+        data = decode(stored)
+    except (OSError, ValueError, zlib.error):
         return None
-    return data if sha256(data) == expected else None
+    return (data, stored) if sha256(data) == expected else None
 
 
 def keep(folder: Path, fresh: dict[str, bytes], wanted: set[str]) -> None:
-    """Keep the members just rendered (`fresh`, by sha256) and drop every kept file the new record does not
-    name (`wanted`), so the folder holds one book's worth per language; failing only makes the next build slower.
-    Call before writing the record that names them: a record never names bytes that were not kept."""
+    """Keep the members just rendered (`fresh`: each one's file as kept, by the sha256 of its bytes) and drop
+    every kept file the new record does not name (`wanted`), so the folder holds one book's worth per
+    language; failing only makes the next build slower. Call before writing the record that names them:
+    a record never names bytes that were not kept."""
     place = folder / KEPT
     with suppress(OSError):
         place.mkdir(parents=True, exist_ok=True)

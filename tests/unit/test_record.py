@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_only_an_unchanged_plain_file_inside_the_output_counts(tmp_path: Path):
 def test_a_kept_member_is_read_back_only_with_its_digest(tmp_path: Path):
     folder, sha = tmp_path / "cache", record.sha256(b"member")
     record.keep(folder, {sha: b"member"}, {sha})
-    assert record.kept(folder, sha) == b"member"
+    assert record.kept(folder, sha) == (b"member", b"member")
     (folder / record.KEPT / sha).write_bytes(b"damaged")
     assert record.kept(folder, sha) is None  # a damaged file is no member
     assert record.kept(folder, record.sha256(b"never kept")) is None
@@ -81,7 +82,7 @@ def test_keeping_drops_what_the_new_record_does_not_name_and_mends_a_damaged_fil
     (folder / record.KEPT / new).write_bytes(b"damaged")
     record.keep(folder, {new: b"new"}, {new})
     assert sorted(p.name for p in (folder / record.KEPT).iterdir()) == [new]
-    assert record.kept(folder, new) == b"new"
+    assert record.kept(folder, new) == (b"new", b"new")
 
 
 def test_a_store_that_cannot_be_written_is_no_error(tmp_path: Path):
@@ -89,3 +90,11 @@ def test_a_store_that_cannot_be_written_is_no_error(tmp_path: Path):
     folder.write_text("a file where the folder would be")
     record.keep(folder, {record.sha256(b"m"): b"m"}, set())
     assert record.kept(folder, record.sha256(b"m")) is None
+
+
+def test_a_kept_file_that_does_not_decode_is_no_member(tmp_path: Path):
+    folder, sha = tmp_path / "cache", record.sha256(b"member")
+    record.keep(folder, {sha: zlib.compress(b"member")}, {sha})
+    assert record.kept(folder, sha, zlib.decompress) == (b"member", zlib.compress(b"member"))
+    (folder / record.KEPT / sha).write_bytes(b"not a zlib stream")
+    assert record.kept(folder, sha, zlib.decompress) is None
