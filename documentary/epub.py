@@ -31,6 +31,8 @@ from types import MappingProxyType
 from typing import Any
 
 import jinja2
+import PIL
+from lxml import etree
 from markdown_it import MarkdownIt
 
 from . import cards, record
@@ -170,6 +172,13 @@ def make_books(
         rendered += book.rendered
     made = Made(MappingProxyType(books), MappingProxyType(members), MappingProxyType(fresh), tuple(rendered))
     return made, renderer.errors
+
+
+def members_generator(generator: str) -> str:
+    """What the members' record is made for: the site's generator (its code and Markdown libraries), and
+    the libraries a member's bytes come through besides, so that upgrading one renders every member again:
+    lxml writes the XHTML, Pillow draws the cover, zlib deflates what the cache keeps."""
+    return f"{generator}; lxml {etree.__version__}; Pillow {PIL.__version__}; zlib {zlib.ZLIB_RUNTIME_VERSION}"
 
 
 def book_variant(picture: Picture) -> Variant | None:

@@ -16,7 +16,7 @@ from . import cards, record
 from .assets import published_names
 from .cache import BodyCache, cache_dir, fingerprint
 from .dating import from_epoch
-from .epub import Kept, Made, downloads, make_books
+from .epub import Kept, Made, downloads, make_books, members_generator
 from .errors import BuildFailed, ContentError, error
 from .gallery import Gallery, ImageCache, Photo, encode_in_memory, gather, produce
 from .graph import Site, build_graph
@@ -269,7 +269,8 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     """Check, then write the site to `out` (and index it for search) without losing the old one.
 
     Pages whose recorded reads all answer the same as last time, and whose file in `out` is unchanged,
-    are linked from there instead of rendered (documentary/record.py)."""
+    are linked from there instead of rendered (documentary/record.py); so are the books' members, kept in the
+    cache folder, and each book is packed again from them (documentary/epub.py)."""
     check_output_dir(out, protected, sources=(options.content, options.templates, options.static))
     folder = options.cache or cache_dir(out)
     cache, images = BodyCache.open(folder), ImageCache.open(folder / "img")
@@ -281,7 +282,7 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     env = make_environment(options.templates, _compiled(folder))
     generator = fingerprint(prepared.md)
     digests = Digests(cache.digests())  # one per build: the books and the pages read many of the same values
-    kept = Kept(record.read(folder, generator, out, options.templates, record.MEMBERS), folder)
+    kept = Kept(record.read(folder, members_generator(generator), out, options.templates, record.MEMBERS), folder)
     made = _books(prepared, options, progress, env, kept, digests)
     books = made.books
     started = time.perf_counter()
@@ -323,10 +324,11 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
         raise BuildFailed([error(str(out), 1, 1, str(exc))]) from None
     except OSError as exc:
         raise BuildFailed([error(str(out), 1, 1, f"cannot write the site: {exc.strerror or exc}")]) from None
-    where = (generator, str(out.resolve()), str(options.templates.resolve()))
-    record.write(folder, record.Record(*where, entries))
+    made_for = (str(out.resolve()), str(options.templates.resolve()))
+    record.write(folder, record.Record(generator, *made_for, entries))
     record.keep(folder, dict(made.fresh), {entry.sha256 for entry in made.members.values()})  # before their record
-    record.write(folder, record.Record(*where, dict(made.members)), record.MEMBERS)
+    members = record.Record(members_generator(generator), *made_for, dict(made.members))
+    record.write(folder, members, record.MEMBERS)
     progress("write", len(written) + len(files) + len(reused) + len(result.static_files), _since(started))
     return result
 
