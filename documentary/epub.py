@@ -8,23 +8,34 @@ files the site publishes for it (a JPEG or PNG near the text column's width, `bo
 The zip is written by hand because its bytes must not change between builds: every entry has the same
 date (the book's `dcterms:modified`), `mimetype` comes first and uncompressed, and nothing reads the
 clock or draws a random identifier. The only disk I/O is reading the pictures' source files, through the
-gallery (`encode_in_memory`); the books are bytes for the write stage.
+gallery (`encode_in_memory`), and the members a warm build keeps; the books are bytes for the write stage.
+
+Each generated member (cover, title, contents, every chapter, appendix, cover picture, toc.ncx, package.opf)
+is rendered like a page: what it reads is noted in its own Log (the site through a SiteView, the book's
+plan through a PlanView, the link map, the manifest), and `build` records those reads beside the page
+record (record.MEMBERS). A warm build asks them again (`Replay`) and takes a member's bytes from the cache
+when every answer is the same; only the stale members are rendered, and the zip is packed again from all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
+import struct
 import uuid
 import zipfile
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import jinja2
+import PIL
+from lxml import etree
 from markdown_it import MarkdownIt
 
-from . import cards
+from . import cards, record
 from .dates import PartialDate
 from .errors import ContentError
 from .gallery import Gallery, Photo, encode_in_memory
@@ -32,7 +43,7 @@ from .graph import MissionNode, Site, TextNode
 from .images import Picture, Variant
 from .markdown import slugify
 from .models import OUTCOMES, PROGRAMS, SiteConfig
-from .reads import Digests, Log
+from .reads import Digests, Log, Replay, SiteView
 from .render import Download, Edition, Job, Renderer, make_environment, updated_stamp
 from .xhtml import document, holds_svg, link_rewriter
 
@@ -58,6 +69,7 @@ class Entry:
     data: bytes
     properties: str = ""
     spine: bool = False
+    deflated: bytes | None = None  # `data` as the zip holds it (`deflate`), when a build already has it
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,29 @@ def identifier(base_url: str, language: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, base_url + '#' + language)}"
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What the last build recorded of the books' members ("<book>/<href>" -> sha256 and reads) and the cache
+    folder that keeps their bytes (record.kept); empty, every member is rendered."""
+
+    members: Mapping[str, record.Entry] = field(default_factory=dict)
+    folder: Path | None = None
+
+    def data(self, entry: record.Entry) -> tuple[bytes, bytes] | None:
+        """A member's bytes and their deflated stream, if kept and whole."""
+        return record.kept(self.folder, entry.sha256, inflate) if self.folder is not None else None
+
+
+@dataclass(frozen=True)
+class Made:
+    """The books, and what the next build's record needs: every member's entry and the new members' bytes."""
+
+    books: Mapping[str, bytes]  # output name -> EPUB
+    members: Mapping[str, record.Entry]  # "<book>/<href>" -> sha256 and reads, rendered now or kept
+    fresh: Mapping[str, bytes]  # sha256 -> the members rendered now, deflated (as they are kept)
+    rendered: tuple[str, ...]  # the members rendered, not reused, in book order
+
+
 def render_books(
     site: Site,
     md: MarkdownIt,
@@ -105,17 +140,45 @@ def render_books(
 
     `gallery`: the site's pictures; each one a book's text shows is in the book (without it, or when its
     file cannot be encoded, the picture becomes a link to the web page's file)."""
+    made, errors = make_books(site, md, templates, env, gallery)
+    return dict(made.books), errors
+
+
+def make_books(
+    site: Site,
+    md: MarkdownIt,
+    templates: Path,
+    env: jinja2.Environment | None = None,
+    gallery: Gallery | None = None,
+    kept: Kept = Kept(),
+    digests: Digests | None = None,
+) -> tuple[Made, list[ContentError]]:
+    """`render_books`, reusing each member whose recorded reads in `kept` all answer the same. `digests`: the
+    build's (shared with the pages' renderer, so a value both read is digested once)."""
     renderer = Renderer(site, md, templates, env or make_environment(templates), gallery=gallery)
+    if digests is not None:
+        renderer.digests = digests
     if renderer.errors:
-        return {}, renderer.errors
-    editions = [Book(renderer, edition) for edition in renderer.editions]
+        return Made({}, {}, {}, ()), renderer.errors
+    editions = [Book(renderer, edition, kept) for edition in renderer.editions]
     files = picture_files({photo.path: photo for book in editions for photo in book.photos}.values())
-    books = {}
+    books, members, fresh, rendered = {}, {}, {}, []
     for book in editions:
         data = book.epub(files)
         if data is not None:
             books[book.name] = data
-    return books, renderer.errors
+        members |= book.members
+        fresh |= book.fresh
+        rendered += book.rendered
+    made = Made(MappingProxyType(books), MappingProxyType(members), MappingProxyType(fresh), tuple(rendered))
+    return made, renderer.errors
+
+
+def members_generator(generator: str) -> str:
+    """What the members' record is made for: the site's generator (its code and Markdown libraries), and
+    the libraries a member's bytes come through besides, so that upgrading one renders every member again:
+    lxml writes the XHTML, Pillow draws the cover, zlib deflates what the cache keeps."""
+    return f"{generator}; lxml {etree.__version__}; Pillow {PIL.__version__}; zlib {zlib.ZLIB_RUNTIME_VERSION}"
 
 
 def book_variant(picture: Picture) -> Variant | None:
@@ -144,12 +207,37 @@ def downloads(books: Mapping[str, bytes]) -> dict[str, Download]:
 COVER = frozenset({"images/cover.png"})  # the book's own picture, named by the cover page as it is
 
 
+class PlanView:
+    """The book's Plan as a member's templates see it: each attribute noted as ("book", lang, "plan", name),
+    so the title page, which shows only the title and date, does not depend on the chapters."""
+
+    def __init__(self, plan: Plan, log: Log):
+        object.__setattr__(self, "_plan", plan)
+        object.__setattr__(self, "_log", log)
+
+    def __getattr__(self, name: str) -> Any:
+        return self._log.note(("book", self._plan.language, "plan", name), getattr(self._plan, name))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("the plan is read-only")
+
+
+Make = Callable[[Log], bytes | None]  # renders one member, noting what it reads in the Log; None: it failed
+
+
 class Book:
-    def __init__(self, renderer: Renderer, edition: Edition):
+    def __init__(self, renderer: Renderer, edition: Edition, kept: Kept = Kept()):
         self.renderer = renderer
         self.edition = edition
         self.name = book_name(renderer.site.config, edition.language)
-        self.log = Log(Digests())  # a book is always made whole: what it reads is not kept
+        self.kept = kept
+        self.replay = Replay(self.answer, renderer.digests)
+        self.members: dict[str, record.Entry] = {}  # every member so far, rendered or kept
+        self.fresh: dict[str, bytes] = {}  # sha256 -> deflated bytes, of the members rendered
+        self.deflated: dict[str, bytes] = {}  # href -> each member's deflated bytes, for `pack`
+        self.rendered: list[str] = []
+        self.links: tuple = ()  # what a member's links are rewritten by: set by `entries`, before any member
+        self.manifest: tuple[Entry, ...] = ()  # the entries without their bytes: set before toc.ncx and package.opf
         site = edition.site
         chapters = [Part(f"chapter-{i:02}.xhtml", f"chapter-{i:02}", c, i) for i, c in enumerate(site.chapters, 1)]
         pages = {p.doc.slug: p for p in site.pages}
@@ -164,6 +252,7 @@ class Book:
             missions=site.missions,
             web=edition.urls.absolute(),
         )
+        self.parts = {part.href: part for part in self.plan.parts}
         urls = edition.urls
         self.inside = {urls.path(part.node.url): part.href for part in self.plan.parts}
         self.inside.update({urls.path(m.url): f"missions.xhtml#mission-{m.slug}" for m in site.missions})
@@ -194,60 +283,143 @@ class Book:
         pictures = self.pictures(files)
         inside = dict(self.inside)  # a picture's every published file, as the site names it, is the book's one
         inside.update({self.edition.urls.of(v.name): e.href for p, e in pictures for v in p.picture.variants})
-        rewrite = link_rewriter(self.edition.site.config.base_url, inside)
-        texts = [("cover.xhtml", "cover", "epub/cover.html", {}), ("title.xhtml", "title", "epub/title.html", {})]
-        texts.append(("nav.xhtml", "nav", "epub/nav.html", {}))
+        base_url = self.edition.site.config.base_url
+        self.links = (base_url, tuple(sorted(inside.items())))
+        rewrite = link_rewriter(base_url, inside)
+        texts = [
+            ("cover.xhtml", "cover", "epub/cover.html", _nothing),
+            ("title.xhtml", "title", "epub/title.html", _nothing),
+        ]
+        texts.append(("nav.xhtml", "nav", "epub/nav.html", _nothing))
         for part in self.plan.parts:
-            texts.append((part.href, part.id, "epub/text.html", self._text_context(part)))
-        texts.append(("missions.xhtml", "missions", "epub/missions.html", {"arrival": arrival}))
+            texts.append((part.href, part.id, "epub/text.html", self._text_context))
+        texts.append(("missions.xhtml", "missions", "epub/missions.html", lambda href, log: {"arrival": arrival}))
         entries = []
         for href, ident, template, context in texts:
-            html = self._render(href, template, context)
-            if html is None:
+            data = self._member(href, lambda log: self._xhtml(href, template, context, rewrite, log))  # noqa: B023
+            if data is None:
                 return None
-            data = document(html, rewrite, COVER)
             properties = " ".join(p for p in ("nav" if ident == "nav" else "", "svg" if holds_svg(data) else "") if p)
-            entries.append(Entry(href, ident, "application/xhtml+xml", data, properties, True))
+            entries.append(Entry(href, ident, "application/xhtml+xml", data, properties, True, self.deflated[href]))
         css = self.renderer.env.loader.get_source(self.renderer.env, f"{TEMPLATES}/book.css")[0]
-        config = self.edition.site.config
-        cover = cards.render_card(config.title, config.subtitle, COVER_SIZE, config.author)
+        cover = self._member(next(iter(COVER)), self._cover)
         entries.append(Entry("css/book.css", "css", "text/css", css.encode()))
-        entries.append(Entry(next(iter(COVER)), "cover-image", "image/png", cover, "cover-image"))
+        picture = next(iter(COVER))
+        entries.append(
+            Entry(picture, "cover-image", "image/png", cover, "cover-image", deflated=self.deflated[picture])
+        )
         entries += [entry for _, entry in pictures]
-        ncx = self._render("toc.ncx", "epub/toc.ncx.xml", {})
-        opf = self._render("package.opf", "epub/package.opf.xml", {"entries": entries})
+        self.manifest = tuple(replace(entry, data=b"", deflated=None) for entry in entries)  # what package.opf lists
+        ncx = self._member("toc.ncx", lambda log: self._text("toc.ncx", "epub/toc.ncx.xml", {}, log))
+        opf = self._member("package.opf", self._package)
         if ncx is None or opf is None:
             return None
-        entries.append(Entry("toc.ncx", "ncx", "application/x-dtbncx+xml", ncx.encode()))
-        return [Entry("package.opf", "", "application/oebps-package+xml", opf.encode()), *entries]
-
-    def _text_context(self, part: Part) -> dict:
-        node = part.node  # its file names its pictures (the gallery finds them by it)
-        body = self.renderer.markdown(self.edition, node.body, node.citations, self.log, node.doc.file.path)
-        return {"part": part, "node": part.node, "body": body}
-
-    def _render(self, href: str, template: str, context: dict) -> str | None:
-        """One file of the book, named `<book>/<href>` (e.g. red-planet-red-star.en.epub/chapter-01.xhtml)."""
-        edition = self.edition
-        strings = edition.strings
-        full = {
-            "site": edition.site,
-            "urls": edition.urls,
-            "lang": edition.language,
-            "t": strings,
-            "book": self.plan,
-            "outcome_labels": {o: strings(f"outcome.{o}") for o in OUTCOMES},
-            "program_labels": {p: strings(f"program.{p}") for p in PROGRAMS},
-            **context,
-        }
-        page = self.renderer.page(
-            f"{self.name}/{href}", Job(template, edition.language, lambda view, log: full), self.log
+        entries.append(Entry("toc.ncx", "ncx", "application/x-dtbncx+xml", ncx, deflated=self.deflated["toc.ncx"]))
+        opf_entry = Entry(
+            "package.opf", "", "application/oebps-package+xml", opf, deflated=self.deflated["package.opf"]
         )
+        return [opf_entry, *entries]
+
+    def _member(self, href: str, make: Make) -> bytes | None:
+        """One member's bytes: the kept ones when its recorded reads all answer the same, else rendered now."""
+        name = f"{self.name}/{href}"
+        entry = self.kept.members.get(name)
+        if entry is not None and not self._changed(entry):
+            found = self.kept.data(entry)
+            if found is not None:
+                self.members[name] = entry
+                data, self.deflated[href] = found
+                return data
+        log = Log(self.renderer.digests)
+        data = make(log)
+        if data is not None:
+            self.members[name] = record.Entry(record.sha256(data), log.reads)
+            self.deflated[href] = self.fresh[self.members[name].sha256] = deflate(data)  # once: kept and packed
+            self.rendered.append(name)
+        return data
+
+    def _changed(self, entry: record.Entry) -> bool:
+        """Whether a recorded member would read anything else now; a key this build cannot even ask (a record
+        of some other code, or damaged in a way its shape does not show) counts as changed, never as the same."""
+        try:
+            return self.replay.changed(entry.reads)
+        except (LookupError, AttributeError, TypeError, ValueError):
+            return True
+
+    def answer(self, key: tuple) -> Any:
+        """The value a member of this build would see for a recorded key (LookupError: it is gone)."""
+        if key[0] != "book":
+            return self.renderer.answer(key)
+        if key[1] != self.edition.language:
+            raise LookupError(key)
+        what = key[2]
+        if what == "plan":
+            if key[3] not in Plan.__dataclass_fields__:
+                raise LookupError(key)
+            return getattr(self.plan, key[3])
+        if what == "part":
+            return self.parts[key[3]]
+        if what == "links":
+            return self.links
+        if what == "manifest":
+            return self.manifest
+        raise LookupError(key)
+
+    def _xhtml(self, href: str, template: str, context: Callable, rewrite, log: Log) -> bytes | None:
+        """A page of the book as XHTML, its links pointed into the book (so it reads the link map too)."""
+        html = self._render(href, template, lambda view: context(href, log), log)
+        if html is None:
+            return None
+        log.note(("book", self.edition.language, "links"), self.links)
+        return document(html, rewrite, COVER)
+
+    def _text_context(self, href: str, log: Log) -> dict:
+        part = log.note(("book", self.edition.language, "part", href), self.parts[href])
+        node = part.node  # its file names its pictures (the gallery finds them by it)
+        body = self.renderer.markdown(self.edition, node.body, node.citations, log, node.doc.file.path)
+        return {"part": part, "node": node, "body": body}
+
+    def _cover(self, log: Log) -> bytes:
+        config = SiteView(self.edition.site, self.edition.language, log).config
+        return cards.render_card(config.title, config.subtitle, COVER_SIZE, config.author)
+
+    def _package(self, log: Log) -> bytes | None:
+        manifest = log.note(("book", self.edition.language, "manifest"), self.manifest)
+        return self._text("package.opf", "epub/package.opf.xml", {"entries": manifest}, log)
+
+    def _text(self, href: str, template: str, context: dict, log: Log) -> bytes | None:
+        html = self._render(href, template, lambda view: context, log)
+        return html.encode() if html is not None else None
+
+    def _render(self, href: str, template: str, context: Callable[[SiteView], dict], log: Log) -> str | None:
+        """One file of the book, named `<book>/<href>` (e.g. red-planet-red-star.en.epub/chapter-01.xhtml);
+        its templates see the site and the plan through views that note each read in `log`."""
+        edition, renderer = self.edition, self.renderer
+        strings = edition.strings
+
+        def full(view: SiteView, log: Log) -> dict:
+            renderer.note_strings(edition.language, log)  # `t` and the labels below come from it
+            return {
+                "site": view,
+                "urls": renderer.provide(edition, log, "urls"),
+                "lang": edition.language,
+                "t": strings,
+                "book": PlanView(self.plan, log),
+                "outcome_labels": {o: strings(f"outcome.{o}") for o in OUTCOMES},
+                "program_labels": {p: strings(f"program.{p}") for p in PROGRAMS},
+                **context(view),
+            }
+
+        page = renderer.page(f"{self.name}/{href}", Job(template, edition.language, full), log)
         return page[1].decode() if page else None
 
     def _zip_date(self) -> tuple[int, int, int, int, int, int]:
         stamp = dt.datetime.strptime(self.plan.modified, "%Y-%m-%dT%H:%M:%SZ")
         return max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]  # the zip format starts in 1980
+
+
+def _nothing(href: str, log: Log) -> dict:
+    return {}
 
 
 def arrival(mission: MissionNode):
@@ -264,15 +436,62 @@ CONTAINER = (
 
 
 def pack(entries: list[Entry], date: tuple[int, ...]) -> bytes:
-    """The zip: `mimetype` first and stored (readers sniff it at a fixed offset), then every file, one date."""
-    files = [("mimetype", MEDIA_TYPE.encode()), ("META-INF/container.xml", CONTAINER)]
-    files += [(f"{FOLDER}/{e.href}", e.data) for e in entries]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files:
-            info = zipfile.ZipInfo(name, date_time=date)
-            info.create_system = 3  # Unix, whatever the building machine: the default depends on it
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            archive.writestr(info, data, compresslevel=9)
-    return buffer.getvalue()
+    """The zip: `mimetype` first and stored (readers sniff it at a fixed offset), then every file, one date.
+
+    Written by hand rather than by zipfile, byte for byte as zipfile writes it, because zipfile can only
+    compress: a warm build hands over the deflated streams it kept (`Entry.deflated`), and deflating a
+    thousand chapters again was most of what packing cost."""
+    files = [("mimetype", MEDIA_TYPE.encode(), None), ("META-INF/container.xml", CONTAINER, None)]
+    files += [(f"{FOLDER}/{e.href}", e.data, e.deflated) for e in entries]
+    parts, directory, offset = [], [], 0
+    for name, data, deflated in files:
+        info = zipfile.ZipInfo(name, date_time=date)
+        info.create_system = 3  # Unix, whatever the building machine: the default depends on it
+        info.external_attr = 0o644 << 16
+        info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+        body = data if name == "mimetype" else deflated if deflated is not None else deflate(data)
+        info.file_size, info.compress_size, info.CRC = len(data), len(body), zlib.crc32(data)
+        info.header_offset = offset
+        header = info.FileHeader(False)  # never zip64: a book is far below 2 GiB
+        parts += [header, body]
+        offset += len(header) + len(body)
+        directory.append(_directory_record(info))
+    listing = b"".join(directory)
+    end = struct.pack(
+        zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, len(files), len(files), len(listing), offset, 0
+    )
+    return b"".join(parts) + listing + end
+
+
+def _directory_record(info: zipfile.ZipInfo) -> bytes:
+    """A file's entry in the zip's central directory, as zipfile's own `_write_end_record` writes it."""
+    year, month, day, hour, minute, second = info.date_time
+    dos_date, dos_time = (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2
+    try:
+        name, flags = info.filename.encode("ascii"), info.flag_bits
+    except UnicodeEncodeError:
+        name, flags = info.filename.encode("utf-8"), info.flag_bits | 0x800  # the zip's "names are UTF-8" bit
+    fields = (info.create_version, info.create_system, info.extract_version, info.reserved, flags)
+    sizes = (info.CRC, info.compress_size, info.file_size, len(name), 0, 0, 0, info.internal_attr)
+    record = struct.pack(
+        zipfile.structCentralDir,
+        zipfile.stringCentralDir,
+        *fields,
+        info.compress_type,
+        dos_time,
+        dos_date,
+        *sizes,
+        info.external_attr,
+        info.header_offset,
+    )
+    return record + name
+
+
+def inflate(stream: bytes) -> bytes:
+    return zlib.decompress(stream, -15)
+
+
+def deflate(data: bytes) -> bytes:
+    """A file's bytes as the zip holds them: raw deflate at level 9, as zipfile's compresslevel=9 writes."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()

@@ -16,7 +16,7 @@ from . import cards, record
 from .assets import published_names
 from .cache import BodyCache, cache_dir, fingerprint
 from .dating import from_epoch
-from .epub import downloads, render_books
+from .epub import Kept, Made, downloads, make_books, members_generator
 from .errors import BuildFailed, ContentError, error
 from .gallery import Gallery, ImageCache, Photo, encode_in_memory, gather, produce
 from .graph import Site, build_graph
@@ -59,6 +59,7 @@ class Result:
     static_files: tuple[str, ...]
     warnings: tuple[ContentError, ...] = field(default=())
     reused: tuple[str, ...] = ()  # pages linked unchanged from the previous output, not rendered
+    rendered_members: tuple[str, ...] = ()  # the books' members rendered ("<book>/<href>"); the rest were kept
     books: Mapping[str, bytes] = field(default_factory=lambda: MappingProxyType({}))  # output name -> EPUB
     assets: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # static name -> published
     gallery: Gallery = field(default=Gallery())
@@ -192,7 +193,7 @@ def check(
     prepared = prepare(options, progress, cache, images=images)
     started = time.perf_counter()
     env = make_environment(options.templates)
-    books = _books(prepared, options, progress, env)
+    books = _books(prepared, options, progress, env).books
     assets = published_names(options.static, prepared.static_files, options.fingerprint)
     renderer = _renderer(prepared, options, assets, env, downloads(books))
     pages, render_errors, reads = render_pages(renderer, renderer.jobs(), options.workers)
@@ -212,20 +213,33 @@ def check(
     )
 
 
-def _books(prepared: Prepared, options: Options, progress: Progress, env: jinja2.Environment) -> dict[str, bytes]:
+NO_BOOKS = Made(MappingProxyType({}), MappingProxyType({}), MappingProxyType({}), ())
+
+
+def _books(
+    prepared: Prepared,
+    options: Options,
+    progress: Progress,
+    env: jinja2.Environment,
+    kept: Kept | None = None,
+    digests: Digests | None = None,
+) -> Made:
     """Every language's EPUB, unless switched off or the templates have none (a folder without epub/);
     broken templates are left for the page renderer to report. `env`: the pages' environment (Jinja
-    compiles each template once per environment: 40 templates cost about half a second)."""
+    compiles each template once per environment: 40 templates cost about half a second). `kept`: the
+    members the last build recorded, reused where their reads answer the same; the count shown is of the
+    members rendered."""
     if not options.ebook or not (options.templates / "epub").is_dir():
-        return {}
+        return NO_BOOKS
     if compile_templates(env, options.templates):
-        return {}
+        return NO_BOOKS
     started = time.perf_counter()
-    books, errors = render_books(prepared.site, prepared.md, options.templates, env, gallery=prepared.gallery)
+    site, md, gallery = prepared.site, prepared.md, prepared.gallery
+    made, errors = make_books(site, md, options.templates, env, gallery, kept or Kept(), digests)
     if errors:
         raise BuildFailed(errors)
-    progress("ebook", len(books), _since(started))
-    return books
+    progress("ebook", len(made.rendered), _since(started))
+    return made
 
 
 def _renderer(
@@ -255,7 +269,8 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     """Check, then write the site to `out` (and index it for search) without losing the old one.
 
     Pages whose recorded reads all answer the same as last time, and whose file in `out` is unchanged,
-    are linked from there instead of rendered (documentary/record.py)."""
+    are linked from there instead of rendered (documentary/record.py); so are the books' members, kept in the
+    cache folder, and each book is packed again from them (documentary/epub.py)."""
     check_output_dir(out, protected, sources=(options.content, options.templates, options.static))
     folder = options.cache or cache_dir(out)
     cache, images = BodyCache.open(folder), ImageCache.open(folder / "img")
@@ -264,15 +279,18 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     finally:
         cache.save()  # entries are keyed by their input, so even a failed build's are good next time
         images.save()
-    started = time.perf_counter()
     env = make_environment(options.templates, _compiled(folder))
-    books = _books(prepared, options, progress, env)
+    generator = fingerprint(prepared.md)
+    digests = Digests(cache.digests())  # one per build: the books and the pages read many of the same values
+    kept = Kept(record.read(folder, members_generator(generator), out, options.templates, record.MEMBERS), folder)
+    made = _books(prepared, options, progress, env, kept, digests)
+    books = made.books
+    started = time.perf_counter()
     assets = published_names(options.static, prepared.static_files, options.fingerprint)
     renderer = _renderer(prepared, options, assets, env, downloads(books))
-    generator = fingerprint(prepared.md)
     recorded = record.read(folder, generator, out, options.templates)
     jobs = renderer.jobs()
-    renderer.digests = Digests(cache.digests())
+    renderer.digests = digests
     replay = Replay(renderer.answer, renderer.digests)
     with paused_gc():
         reused = tuple(o for o in sorted(jobs) if o in recorded and _still(recorded[o], replay, out, o))
@@ -289,7 +307,8 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
         prepared.static_files,
         prepared.warnings,
         reused=reused,
-        books=MappingProxyType(books),
+        rendered_members=made.rendered,
+        books=books,
         assets=assets,
         gallery=prepared.gallery,
         share_cards=shown,
@@ -305,7 +324,11 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
         raise BuildFailed([error(str(out), 1, 1, str(exc))]) from None
     except OSError as exc:
         raise BuildFailed([error(str(out), 1, 1, f"cannot write the site: {exc.strerror or exc}")]) from None
-    record.write(folder, record.Record(generator, str(out.resolve()), str(options.templates.resolve()), entries))
+    made_for = (str(out.resolve()), str(options.templates.resolve()))
+    record.write(folder, record.Record(generator, *made_for, entries))
+    record.keep(folder, dict(made.fresh), {entry.sha256 for entry in made.members.values()})  # before their record
+    members = record.Record(members_generator(generator), *made_for, dict(made.members))
+    record.write(folder, members, record.MEMBERS)
     progress("write", len(written) + len(files) + len(reused) + len(result.static_files), _since(started))
     return result
 

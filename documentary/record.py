@@ -8,6 +8,10 @@ record, and every page is rendered, as in a clean build.
 
 File: `<out>.cache/pages.json`, {"signature", "generator", "out", "templates", "keys": [key, ...],
 "pages": {output: [sha256 of the bytes, [[key index, digest], ...]]}}.
+
+The books' members (each chapter's XHTML, the navigation, the package document: documentary/epub.py) are
+recorded the same way in `members.json`, by `<book>/<href>`; their bytes are not in the output folder, so
+they are kept in `<out>.cache/members/<sha256>`, and one whose file no longer has that digest is rendered.
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
+import zlib
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +32,9 @@ from .reads import Key, Reads
 
 SIGNATURE = "documentary page record 1"
 FILE = "pages.json"
+MEMBERS = "members.json"  # the books' members, in the same format
+KEPT = "members"  # the folder of their bytes, each file named by its sha256
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -41,10 +51,10 @@ class Record:
     pages: dict[str, Entry]
 
 
-def read(folder: Path, generator: str, out: Path, templates: Path) -> dict[str, Entry]:
+def read(folder: Path, generator: str, out: Path, templates: Path, name: str = FILE) -> dict[str, Entry]:
     """The recorded pages, or none if the record is missing, malformed or made for something else."""
     try:
-        data = json.loads((folder / FILE).read_bytes())
+        data = json.loads((folder / name).read_bytes())
         if data.get("signature") != SIGNATURE or data.get("generator") != generator:
             return {}
         if data.get("out") != str(out.resolve()) or data.get("templates") != str(templates.resolve()):
@@ -66,7 +76,7 @@ def _key(value: object) -> Key:
     return tuple(_key(part) if isinstance(part, list) else part for part in value)
 
 
-def write(folder: Path, record: Record) -> None:
+def write(folder: Path, record: Record, name: str = FILE) -> None:
     """Replace the record atomically; a record that can't be written only makes the next build slower."""
     keys: dict[Key, int] = {}
     pages = {}
@@ -86,7 +96,7 @@ def write(folder: Path, record: Record) -> None:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as file:  # dumps: C encoder; dump streams in Python
                 file.write(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
-            os.replace(tmp, folder / FILE)
+            os.replace(tmp, folder / name)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -110,3 +120,44 @@ def unchanged_file(out: Path, output: str, expected: str) -> bool:
         return sha256(path.read_bytes()) == expected
     except OSError:
         return False
+
+
+def kept(folder: Path, expected: str, decode: Callable[[bytes], bytes] = bytes) -> tuple[bytes, bytes] | None:
+    """A member's bytes kept by an earlier build and its file as kept (`decode` turns one into the other:
+    the books keep each member deflated, as the zip holds it), if the bytes still have the recorded digest.
+    A record's digest is only ever a file name here once it looks like one: a foreign record names no other
+    file; a file that does not decode is no member."""
+    if not isinstance(expected, str) or not _SHA256.fullmatch(expected):
+        return None
+    try:
+        stored = (folder / KEPT / expected).read_bytes()
+        data = decode(stored)
+    except (OSError, ValueError, zlib.error):
+        return None
+    return (data, stored) if sha256(data) == expected else None
+
+
+def keep(folder: Path, fresh: dict[str, bytes], wanted: set[str]) -> None:
+    """Keep the members just rendered (`fresh`: each one's file as kept, by the sha256 of its bytes) and drop
+    every kept file the new record does not name (`wanted`), so the folder holds one book's worth per
+    language; failing only makes the next build slower. Call before writing the record that names them:
+    a record never names bytes that were not kept."""
+    place = folder / KEPT
+    with suppress(OSError):
+        place.mkdir(parents=True, exist_ok=True)
+        for name in os.listdir(place):
+            if name not in wanted:
+                (place / name).unlink(missing_ok=True)
+        for sha, data in fresh.items():  # written even when the name is there: that file may be damaged
+            _replace(place, sha, data)
+
+
+def _replace(place: Path, name: str, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".member-", dir=place)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(tmp, place / name)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -417,10 +417,10 @@ class Renderer:
     def _context(self, edition: Edition, page: str, specific: Callable, view: SiteView, log: Log) -> dict:
         t = edition.strings
         language = edition.language
-        log.note_lazy(("template", f"{FOLDER}/{language}.yaml"), lambda: self._strings_source(language))
+        self.note_strings(language, log)
         return {
             "site": view,
-            "urls": self._provide(edition, log, "urls"),
+            "urls": self.provide(edition, log, "urls"),
             "output": edition.site.prefix + page,
             "page_path": page,
             "lang": language,
@@ -428,17 +428,17 @@ class Renderer:
             "og_locale": og_locale(language),
             "outcome_labels": {o: t(f"outcome.{o}") for o in OUTCOMES},
             "program_labels": {p: t(f"program.{p}") for p in PROGRAMS},
-            "alternates": self._provide(edition, log, "alternates", page),
-            "updated": self._provide(edition, log, "updated"),
-            "ebook": self._provide(edition, log, "ebook"),
-            "asset": partial(self._provide, edition, log, "asset"),
-            "share_card": partial(self._provide, edition, log, "share_card"),
+            "alternates": self.provide(edition, log, "alternates", page),
+            "updated": self.provide(edition, log, "updated"),
+            "ebook": self.provide(edition, log, "ebook"),
+            "asset": partial(self.provide, edition, log, "asset"),
+            "share_card": partial(self.provide, edition, log, "share_card"),
             **specific(edition, page, view, log),
         }
 
     # What the renderer itself hands a page, besides the site: each is noted as ("page", lang, name, args),
     # and `answer` asks the same of a later build.
-    def _provide(self, edition: Edition, log: Log, name: str, *args):
+    def provide(self, edition: Edition, log: Log, name: str, *args):
         return log.note(("page", edition.language, name, args), getattr(self, f"_value_{name}")(edition, *args))
 
     def _value_urls(self, edition: Edition) -> Urls:
@@ -553,6 +553,10 @@ class Renderer:
             found |= {site.prefix + name: moment for name, moment in sorted(out.items())}
         return found
 
+    def note_strings(self, language: str, log: Log) -> None:
+        """A page's words (`t`) come from its language's strings file: noted as one more template."""
+        log.note_lazy(("template", f"{FOLDER}/{language}.yaml"), lambda: self._strings_source(language))
+
     def _strings_source(self, language: str) -> str:
         folder = self.templates if (self.templates / FOLDER).is_dir() else BUILT_IN
         path = folder / FOLDER / f"{language}.yaml"
@@ -630,18 +634,18 @@ class Renderer:
     def fixed_context(self, edition: Edition, page: str, view: SiteView, log: Log) -> dict:
         if page == "sitemap.xml":
             return {
-                "sitemap": self._provide(edition, log, "sitemap"),
-                "lastmod": self._provide(edition, log, "lastmod"),
+                "sitemap": self.provide(edition, log, "sitemap"),
+                "lastmod": self.provide(edition, log, "lastmod"),
             }
         if page == "_headers":
-            return {"immutable": self._provide(edition, log, "immutable")}
+            return {"immutable": self.provide(edition, log, "immutable")}
         if page in TEMPLATES:  # a feed
-            return {"feed": self._rendered(edition, self._provide(edition, log, "feed", page), log)}
+            return {"feed": self._rendered(edition, self.provide(edition, log, "feed", page), log)}
         if page == "robots.txt":
             return {}
         context = {"page_dates": None}
         if page == "credits/index.html":
-            context["gallery"] = self._provide(edition, log, "gallery")
+            context["gallery"] = self.provide(edition, log, "gallery")
         if page == "index.html":
             search = edition.urls.absolute("search/") if "search/index.html" in view.pages_here else None
             site_node = structured.website(view.config, search, edition.language)
@@ -673,7 +677,7 @@ class Renderer:
             "node": mission,
             "body": self.markdown(edition, mission.description, mission.citations, log, mission.doc.doc.path),
             "page_dates": mission.dates,
-            "lead_photo": self._provide(edition, log, "lead_photo", slug),
+            "lead_photo": self.provide(edition, log, "lead_photo", slug),
             "window": view.window(mission.window),
             "before": before,
             "after": after,

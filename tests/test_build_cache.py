@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import zipfile
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -162,3 +164,120 @@ def test_a_corrupt_stale_or_foreign_record_is_never_trusted(damage, synthetic, t
     edit_chapter(synthetic)
     build(options(synthetic), out, [])
     assert tree(out) == clean_build(synthetic, tmp_path / "clean")
+
+
+# --- warm builds: the books' members ------------------------------------------------------------------
+
+
+def books(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.glob("*.epub"))}
+
+
+def members(result) -> set[str]:
+    """The members a build rendered, by their href in the (one, English) book."""
+    assert {name.split("/", 1)[0] for name in result.rendered_members} <= {"synthetic-benchmark.en.epub"}
+    return {name.split("/", 1)[1] for name in result.rendered_members}
+
+
+def citing(content: Path, key: str) -> set[str]:
+    """The book's chapter files whose text cites `key`."""
+    chapters = sorted((content / "chapters").glob("*.md"))
+    return {f"chapter-{i:02}.xhtml" for i, c in enumerate(chapters, 1) if f"@{key}]" in c.read_text(encoding="utf-8")}
+
+
+def edit_mission_description(content: Path) -> None:
+    mission = sorted((content / "missions").glob("*.yaml"))[1]
+    text = mission.read_text(encoding="utf-8")
+    mission.write_text(text.replace("description: |\n", "description: |\n  A new opening sentence.\n", 1))
+
+
+def edit_source_title(content: Path) -> None:
+    sources = content / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace("title: Record of Probe 2", "title: Record of the Second Probe"), encoding="utf-8")
+
+
+def test_an_unchanged_site_renders_no_member_and_packs_the_same_book(synthetic, tmp_path):
+    out = tmp_path / "site"
+    first = build(options(synthetic), out, [])
+    assert {"cover.xhtml", "nav.xhtml", "chapter-01.xhtml", "package.opf", "images/cover.png"} <= members(first)
+    before = books(out)
+    again = build(options(synthetic), out, [])
+    assert again.rendered_members == () and books(out) == before
+
+
+@pytest.mark.parametrize("edit", ["chapter", "mission", "sources", "template"])
+def test_a_warm_book_renders_only_its_stale_members_and_equals_a_cold_build(edit, synthetic, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    out = tmp_path / "site"
+    cold = build(options(synthetic, templates=templates), out, [])
+    parts = {m for m in members(cold) if m.startswith(("chapter-", "page-"))}
+    if edit == "chapter":
+        edit_chapter(synthetic)  # the fourth chapter's text; its title and headings stay
+        expected = {"chapter-04.xhtml", "nav.xhtml", "toc.ncx"}  # the contents read every part (their headings)
+    elif edit == "mission":
+        edit_mission_description(synthetic)  # shown on its web page only; the appendix reads every mission
+        expected = {"missions.xhtml"}
+    elif edit == "sources":
+        cited = citing(synthetic, "source-0002")
+        assert cited
+        edit_source_title(synthetic)  # the chapters and the mission that cite it list it
+        expected = cited | {"missions.xhtml", "nav.xhtml", "toc.ncx"}
+    else:
+        text = templates / "epub" / "text.html"
+        text.write_text(text.read_text(encoding="utf-8").replace("<header", '<header data-x="1"', 1))
+        expected = parts  # every chapter and page, nothing else (the cover, contents, appendix stay)
+    warm = build(options(synthetic, templates=templates), out, [])
+    assert members(warm) == expected
+    assert books(out) == books_of_a_clean_build(synthetic, tmp_path / "clean", templates)
+
+
+def books_of_a_clean_build(content: Path, out: Path, templates: Path) -> dict[str, bytes]:
+    clean_build(content, out, templates=templates)
+    return books(out)
+
+
+def members_file(out: Path) -> Path:
+    return cache_dir(out) / "members.json"
+
+
+@pytest.mark.parametrize(
+    "damage", ["garbage", "truncated", "wrong shape", "foreign", "stale", "kept bytes edited", "kept bytes gone"]
+)
+def test_a_corrupt_stale_or_foreign_member_record_or_kept_member_is_never_trusted(damage, synthetic, tmp_path):
+    out = tmp_path / "site"
+    build(options(synthetic), out, [])
+    old_record = members_file(out).read_bytes()
+    edit_chapter(synthetic)
+    build(options(synthetic), out, [])
+    record = members_file(out)
+    data = json.loads(record.read_bytes())
+    victim = "synthetic-benchmark.en.epub/chapter-02.xhtml"
+    kept = cache_dir(out) / "members" / data["pages"][victim][0]
+    if damage == "garbage":
+        record.write_bytes(b"\x00not json at all")
+    elif damage == "truncated":
+        record.write_bytes(record.read_bytes()[: len(record.read_bytes()) // 2])
+    elif damage == "wrong shape":
+        data["pages"][victim] = {"sha": 1}
+        record.write_text(json.dumps(data))
+    elif damage == "foreign":  # the record of another output folder
+        data["out"] = str(tmp_path / "elsewhere")
+        record.write_text(json.dumps(data))
+    elif damage == "stale":  # the record of the build before the edit, beside the cache after it
+        record.write_bytes(old_record)
+    elif damage == "kept bytes edited":  # the member's kept file no longer has its recorded digest
+        damaged = bytearray(kept.read_bytes())  # kept deflated: a flipped byte garbles the rest or the stream
+        damaged[len(damaged) // 2] ^= 0xFF
+        kept.write_bytes(bytes(damaged))
+    else:
+        kept.unlink()
+    edit_chapter(synthetic)
+    warm = build(options(synthetic), out, [])
+    if damage in ("kept bytes edited", "kept bytes gone"):
+        assert "chapter-02.xhtml" in members(warm)  # rendered again, not taken from the damaged file
+    assert books(out) == books_of_a_clean_build(synthetic, tmp_path / "clean", ROOT / "templates")
+    if damage in ("kept bytes edited", "kept bytes gone"):
+        held = zipfile.ZipFile(out / "synthetic-benchmark.en.epub").read("EPUB/chapter-02.xhtml")
+        assert zlib.decompress(kept.read_bytes(), -15) == held  # and kept whole again

@@ -3,6 +3,7 @@
 import io
 import os
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import ebooklib
@@ -329,3 +330,33 @@ def test_the_book_takes_a_jpeg_or_png_up_to_the_column_width():
     assert book_variant(plan("k", Info("PNG", 900, 900))).name == "img/k-900.png"
     assert book_variant(plan("k", Info("PNG", 64, 64))).name == "img/k-64.png"
     assert book_variant(plan("k", Info("WEBP", 3000, 2000))) is None
+
+
+def zipfile_pack(entries, date) -> bytes:
+    """The book's zip as zipfile writes it (epub.pack's reference: its bytes must be exactly these)."""
+    from documentary.epub import CONTAINER, FOLDER, MEDIA_TYPE
+
+    files = [("mimetype", MEDIA_TYPE.encode()), ("META-INF/container.xml", CONTAINER)]
+    files += [(f"{FOLDER}/{e.href}", e.data) for e in entries]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=date)
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            archive.writestr(info, data, compresslevel=9)
+    return buffer.getvalue()
+
+
+def test_pack_writes_the_bytes_zipfile_writes_whether_or_not_it_is_handed_the_deflated_streams(books):
+    from documentary.epub import Entry, deflate, pack
+
+    members = entries(books[1]["t.en.epub"])
+    found = [Entry(name.removeprefix("EPUB/"), "", "", data) for name, data in members.items() if "EPUB/" in name]
+    found.append(Entry("images/\u00e9t\u00e9.png", "", "", bytes(range(256)) * 8))  # a name that is not ASCII
+    found.append(Entry("empty.txt", "", "", b""))
+    date = (2024, 1, 2, 3, 4, 6)
+    assert pack(found, date) == zipfile_pack(found, date)
+    handed = [replace(e, deflated=deflate(e.data)) for e in found]
+    assert pack(handed, date) == zipfile_pack(found, date)
