@@ -75,21 +75,29 @@ class Builder:
             self.collecting = asyncio.get_running_loop().call_later(IDLE_SECONDS, self._collect)
         return built
 
+    def _take_pending(self) -> None:
+        self.waiting.clear()
+        self.touched |= self.pending
+        self.pending = set()
+
     def _collect(self) -> None:
         gc.collect()
         self.uncollected, self.collecting = 0, None
 
     async def _run(self) -> bool:
         started = asyncio.get_running_loop().time()
-        self.waiting.clear()
-        self.touched |= self.pending
-        self.pending = set()
+        self._take_pending()
         first = self.previous is None
         progress = self.console.progress if first else self.console.stage
         try:
             half = await asyncio.to_thread(
                 start, self.options, self.previous, set(self.touched), progress, self.cache, self.memo
             )
+            while self.waiting.is_set():  # more of a burst came while linking: take it too before showing anything
+                self._take_pending()
+                half = await asyncio.to_thread(
+                    start, self.options, self.previous, set(self.touched), progress, self.cache, self.memo
+                )
             early = sync(half.first, self.folder)  # the saved file's own page, first: the one being looked at
             if early:
                 self.on_change(tuple(early), ())

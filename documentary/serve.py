@@ -3,7 +3,7 @@
 The published output (`_site`, or any `--out` of `build`) is never touched: the server builds into a
 temporary folder of its own, deleted when it stops, with links pointing at the server. One event loop
 runs it all: Tornado answers requests (devhttp), watchfiles' `awatch` reports saves (10–20 ms after
-them, a burst of saves as one batch), the builder rebuilds in a worker thread (devbuild) and livereload's
+them), the builder takes a burst of saves as one, the builder rebuilds in a worker thread (devbuild) and livereload's
 WebSocket handler tells open pages to reload, or to swap a changed stylesheet in place.
 """
 
@@ -35,7 +35,9 @@ from .parallel import paused_gc
 from .pipeline import Options
 
 WATCH_TICK_MS = 200  # how long the watcher waits for a change before answering "none"
-WATCH_STEP_MS = 10  # a batch of changes ends after this long without another (watchfiles' default: 50)
+# A batch of changes ends after this long without another (watchfiles' default: 50, which answered a save 65 ms
+# later). A burst of saves that outlasts it comes as several batches: the builder takes them as one (devbuild).
+WATCH_STEP_MS = 10
 
 
 class _NoWatcher:
