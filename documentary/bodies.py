@@ -102,6 +102,11 @@ def render_body(md: MarkdownIt, doc: Doc, resolver: Resolver) -> str:
     return _MARK.sub(lambda m: values[int(m[1])] if m[2] == "&" else escapeHtml(str(values[int(m[1])])), doc.html)
 
 
+def names_a_mission(doc: Doc) -> bool:
+    """Whether a heading of the body is or holds a mission reference (`## [[mars-2]]`)."""
+    return any(heading.parts for heading in doc.headings)
+
+
 def name_headings(doc: Doc, names: Mapping[str, str]) -> Doc:
     """The body with every heading that names a mission (`## [[mars-2]]`) worded with the name (slug -> name,
     in the body's language), for the table of contents, and with its id made from it (`id="mars-2"` from
@@ -111,7 +116,7 @@ def name_headings(doc: Doc, names: Mapping[str, str]) -> Doc:
     new ids are unique against the templates' ids and every id the parser gave, in the order of the page.
     An unknown slug (reported by the graph) keeps the slug.
     """
-    if not any(h.parts for h in doc.headings):
+    if not names_a_mission(doc):
         return doc
     taken = set(RESERVED_IDS) | {h.id for h in doc.headings if h.id and not _pending(h.id)}
     ids: dict[str, str] = {}

@@ -86,14 +86,11 @@ class Builder:
 
     async def _run(self) -> bool:
         started = asyncio.get_running_loop().time()
-        self._take_pending()
         first = self.previous is None
         progress = self.console.progress if first else self.console.stage
         try:
-            half = await asyncio.to_thread(
-                start, self.options, self.previous, set(self.touched), progress, self.cache, self.memo
-            )
-            while self.waiting.is_set():  # more of a burst came while linking: take it too before showing anything
+            half = None
+            while half is None or self.waiting.is_set():  # more of a burst came while linking: take it too
                 self._take_pending()
                 half = await asyncio.to_thread(
                     start, self.options, self.previous, set(self.touched), progress, self.cache, self.memo

@@ -13,7 +13,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from . import facts, sourcecheck
-from .bodies import name_headings
+from .bodies import name_headings, names_a_mission
 from .dating import Dates, midnight, newest, page_dates
 from .errors import ContentError, Source, error, warning
 from .feeds import SERIES
@@ -313,7 +313,7 @@ def _bodies(content: Content, missions: dict[str, MissionDoc], bodies: Bodies, m
 
     def body(key: BodyKey) -> Doc:
         doc = bodies[key]
-        if not any(heading.parts for heading in doc.headings):  # most bodies: cheaper than asking the memo
+        if not names_a_mission(doc):  # most bodies: cheaper than asking the memo
             return doc
         return memo.get("headings", (doc, named), lambda: name_headings(doc, names))
 

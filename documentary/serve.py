@@ -3,7 +3,7 @@
 The published output (`_site`, or any `--out` of `build`) is never touched: the server builds into a
 temporary folder of its own, deleted when it stops, with links pointing at the server. One event loop
 runs it all: Tornado answers requests (devhttp), watchfiles' `awatch` reports saves (10–20 ms after
-them), the builder takes a burst of saves as one, the builder rebuilds in a worker thread (devbuild) and livereload's
+them), the builder rebuilds in a worker thread, a burst of saves as one rebuild (devbuild), and livereload's
 WebSocket handler tells open pages to reload, or to swap a changed stylesheet in place.
 """
 

@@ -135,18 +135,20 @@ def record_file(out: Path) -> Path:
     return cache_dir(out) / "pages.json"
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong shape", "foreign", "stale", "edited output"])
-def test_a_corrupt_stale_or_foreign_record_is_never_trusted(damage, synthetic, tmp_path):
-    out = tmp_path / "site"
+def built_twice(synthetic: Path, out: Path, record: Path) -> tuple[bytes, dict]:
+    """A cold build, a chapter edit and a warm build into `out`: `record` before the edit, and its data after."""
     build(options(synthetic), out, [])
-    old_record = record_file(out).read_bytes()
+    before = record.read_bytes()
     edit_chapter(synthetic)
     build(options(synthetic), out, [])
-    record = record_file(out)
-    data = json.loads(record.read_bytes())
-    victim = next(
-        name for name in sorted(data["pages"]) if name.startswith("chapters/") and name != "chapters/index.html"
-    )
+    return before, json.loads(record.read_bytes())
+
+
+RECORD_DAMAGE = ("garbage", "truncated", "wrong shape", "foreign", "stale")
+
+
+def damage_record(damage: str, record: Path, data: dict, victim: str, before: bytes, elsewhere: Path) -> None:
+    """One of RECORD_DAMAGE done to a record file whose parsed `data` names `victim`."""
     if damage == "garbage":
         record.write_bytes(b"\x00not json at all")
     elif damage == "truncated":
@@ -154,11 +156,23 @@ def test_a_corrupt_stale_or_foreign_record_is_never_trusted(damage, synthetic, t
     elif damage == "wrong shape":
         data["pages"][victim] = {"sha": 1}
         record.write_text(json.dumps(data))
-    elif damage == "foreign":  # the record of another output folder, whose pages say "nothing changed"
-        data["out"] = str(tmp_path / "elsewhere")
+    elif damage == "foreign":  # the record of another output folder, whose entries say "nothing changed"
+        data["out"] = str(elsewhere)
         record.write_text(json.dumps(data))
-    elif damage == "stale":  # the record of the build before the edit, beside the output after it
-        record.write_bytes(old_record)
+    else:  # stale: the record of the build before the edit, beside the output after it
+        record.write_bytes(before)
+
+
+@pytest.mark.parametrize("damage", [*RECORD_DAMAGE, "edited output"])
+def test_a_corrupt_stale_or_foreign_record_is_never_trusted(damage, synthetic, tmp_path):
+    out = tmp_path / "site"
+    record = record_file(out)
+    before, data = built_twice(synthetic, out, record)
+    victim = next(
+        name for name in sorted(data["pages"]) if name.startswith("chapters/") and name != "chapters/index.html"
+    )
+    if damage in RECORD_DAMAGE:
+        damage_record(damage, record, data, victim, before, tmp_path / "elsewhere")
     else:  # someone edited a published page in place: its bytes no longer match the record
         (out / victim).write_text("<p>edited by hand</p>")
     edit_chapter(synthetic)
@@ -242,31 +256,15 @@ def members_file(out: Path) -> Path:
     return cache_dir(out) / "members.json"
 
 
-@pytest.mark.parametrize(
-    "damage", ["garbage", "truncated", "wrong shape", "foreign", "stale", "kept bytes edited", "kept bytes gone"]
-)
+@pytest.mark.parametrize("damage", [*RECORD_DAMAGE, "kept bytes edited", "kept bytes gone"])
 def test_a_corrupt_stale_or_foreign_member_record_or_kept_member_is_never_trusted(damage, synthetic, tmp_path):
     out = tmp_path / "site"
-    build(options(synthetic), out, [])
-    old_record = members_file(out).read_bytes()
-    edit_chapter(synthetic)
-    build(options(synthetic), out, [])
     record = members_file(out)
-    data = json.loads(record.read_bytes())
+    before, data = built_twice(synthetic, out, record)
     victim = "synthetic-benchmark.en.epub/chapter-02.xhtml"
     kept = cache_dir(out) / "members" / data["pages"][victim][0]
-    if damage == "garbage":
-        record.write_bytes(b"\x00not json at all")
-    elif damage == "truncated":
-        record.write_bytes(record.read_bytes()[: len(record.read_bytes()) // 2])
-    elif damage == "wrong shape":
-        data["pages"][victim] = {"sha": 1}
-        record.write_text(json.dumps(data))
-    elif damage == "foreign":  # the record of another output folder
-        data["out"] = str(tmp_path / "elsewhere")
-        record.write_text(json.dumps(data))
-    elif damage == "stale":  # the record of the build before the edit, beside the cache after it
-        record.write_bytes(old_record)
+    if damage in RECORD_DAMAGE:
+        damage_record(damage, record, data, victim, before, tmp_path / "elsewhere")
     elif damage == "kept bytes edited":  # the member's kept file no longer has its recorded digest
         damaged = bytearray(kept.read_bytes())  # kept deflated: a flipped byte garbles the rest or the stream
         damaged[len(damaged) // 2] ^= 0xFF
