@@ -47,6 +47,7 @@ from .markdown import (
     Ref,
     _is_site_link,
     footnotes_open,
+    key_offsets,
     note_letter,
     slugify,
     split_wikilink,
@@ -61,6 +62,7 @@ _RULES = [
 ]  # fmt: skip
 _CANDIDATE = re.compile(r"\[\[[^\[\n]*?\]\]|\[@[^\]\n]*\]")
 _REF_DEFINITION = re.compile(r"\[@[^\]\n]*\]:")
+_WRAPPED = re.compile(r"\[\[[^\[\]\n]*\n|\[@[^\]\n]*\n")  # a reference that may go on past a line break
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-*:?[ \t]*)*\|?[ \t]*$", re.M)
 _TAG = re.compile(r"<[^>]*>")
 _MARK = re.compile(f"{OPEN}(\\d+){CLOSE}")
@@ -161,12 +163,12 @@ def compile_fast(job: ParseJob, allow_html: bool) -> CompiledDoc | None:
 def _references(text: str) -> list[_Found] | None:
     """Every reference the inline rules of `markdown.py` would take, or None if that is not certain.
 
-    `_CANDIDATE` is those rules as one expression: a wikilink ends at the first `]]` and holds no `[` or
-    line break; a citation is `_CITE`.
+    `_CANDIDATE` is those rules as one expression for references on one line: a wikilink ends at the first
+    `]]` and holds no `[`; a citation is `_CITE`. One that may go on past a line break takes markdown-it-py.
     """
     if "[" not in text:
         return []
-    if _REF_DEFINITION.search(text) or "![[" in text or "[[[" in text:
+    if _REF_DEFINITION.search(text) or _WRAPPED.search(text) or "![[" in text or "[[[" in text:
         return None
     table = _table_spans(text) if "|" in text else []
     found: list[_Found] = []
@@ -297,9 +299,8 @@ def _fill(body: str, found: list[_Found], where: Locator):
             return escapeHtml(ref.raw)
         if inside.link(at):  # markdown-it-py makes no link of `[a [[b]]](/c/)`, and reports it
             raise _Unsure
-        line, col = where.offset(ref.start)
         method, args, parts = _parsed(ref.raw)
-        holes.append((method, args, tuple(Ref(*part, line, col, raw) for *part, raw in parts)))
+        holes.append((method, args, tuple(Ref(*part, *where.offset(ref.start + at), raw) for *part, raw, at in parts)))
         return f"\x00{len(holes) - 1}&\x00"
 
     try:
@@ -335,15 +336,18 @@ _WIKILINK, _CITE_HOLE = intern("wikilink"), intern("cite")
 
 
 @cache
-def _parsed(raw: str) -> tuple[str, tuple, tuple[tuple[str, str, str | None, str], ...]]:
-    """A reference's resolver call and its Ref fields but the position; the same text is parsed once."""
+def _parsed(raw: str) -> tuple[str, tuple, tuple[tuple[str, str, str | None, str, int], ...]]:
+    """A reference's resolver call and its Ref fields but the position, with each one's offset in `raw`
+    (`markdown.key_offsets`); the same text is parsed once."""
     raw = intern(raw)
     if raw.startswith("[["):
         kind, target, detail = split_wikilink(raw[2:-2])
         kind, target, detail = intern(kind), intern(target), detail and intern(detail)
-        return _WIKILINK, (kind, target, detail), ((kind, target, detail, raw),)
-    keys = [intern(_key(part.strip())) for part in raw[2:-1].split(";")]
-    return _CITE_HOLE, (keys,), tuple((_CITE_HOLE, key, None, raw) for key in keys)
+        return _WIKILINK, (kind, target, detail), ((kind, target, detail, raw, 0),)
+    parts = raw[2:-1].split(";")
+    keys = [intern(_key(part.strip())) for part in parts]
+    located = zip(keys, key_offsets(parts), strict=True)
+    return _CITE_HOLE, (keys,), tuple((_CITE_HOLE, key, None, raw, at) for key, at in located)
 
 
 def _key(text: str) -> str:

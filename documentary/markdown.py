@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,7 +23,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .markdown_images import ImageRef, image_ref, images_plugin
 
-_CITE = re.compile(r"\[@([^\]\n]*)\]")
+_CITE = re.compile(r"\[@([^\]]*)\]")  # over a line break too: editors wrap long lines inside [@a; @b]
+_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _KEY = re.compile(r"^@([a-z0-9]+(?:-[a-z0-9]+)*)$")
 _WORD = re.compile(r"[\w’'-]+")
 FLIGHTPATH = "flightpath"
@@ -171,7 +173,7 @@ def parse(md: MarkdownIt, text: str, first_line: int = 1, file_text: str | None 
             offset = child.meta.get("offset") if child.meta else None
             if child.type in ("wikilink", "cite"):
                 line, col = at(offset)
-                refs.extend(_refs(child, line, col))
+                refs.extend(_refs(child, at))
                 if brackets:
                     brackets[-1].append((line, col, child.content))
                 if in_heading and child.type == "wikilink" and refs[-1].kind in ("fact", "count"):
@@ -304,13 +306,23 @@ def render(md: MarkdownIt, doc: Doc, resolver: Resolver) -> str:
     return md.renderer.render(doc.tokens, md.options, env)
 
 
-def _refs(token: Token, line: int, col: int) -> list[Ref]:
-    raw = token.content
-    at = (line, col)
+def _refs(token: Token, at: Callable[[int | None], tuple[int, int]]) -> list[Ref]:
+    raw, offset = token.content, token.meta["offset"]
     if token.type == "wikilink":
         kind, target, detail = split_wikilink(token.meta["inner"])
-        return [Ref(kind, target, detail, *at, raw)]
-    return [Ref("cite", key, None, *at, raw) for key in token.meta["keys"]]
+        return [Ref(kind, target, detail, *at(offset), raw)]
+    keys, shifts = token.meta["keys"], token.meta["shifts"]
+    return [Ref("cite", key, None, *at(offset + shift), raw) for key, shift in zip(keys, shifts, strict=True)]
+
+
+def key_offsets(parts: list[str]) -> list[int]:
+    """Where each key of a citation is reported, as offsets from its `[@`: the first at the `[`, every
+    other at its own `@`, so a wrapped `[@a;\n@b]` names `@b`'s line."""
+    offsets, start = [0], 2 + len(parts[0]) + 1
+    for part in parts[1:]:
+        offsets.append(start + len(part) - len(part.lstrip()))
+        start += len(part) + 1
+    return offsets
 
 
 def flightpath_slugs(content: str) -> list[str] | None:
@@ -420,12 +432,12 @@ def _wikilink_rule(state, silent: bool) -> bool:
         return False
     end = src.find("]]", pos + 2)
     inner = src[pos + 2 : end] if end > 0 else ""
-    if not inner.strip() or "\n" in inner or "[" in inner:
+    if not inner.strip() or "[" in inner:
         return False
     if not silent:
         token = state.push("wikilink", "", 0)
-        token.content = src[pos : end + 2]
-        token.meta = {"inner": inner, "offset": pos}
+        token.content = _one_line(src[pos : end + 2])
+        token.meta = {"inner": _one_line(inner), "offset": pos}
     state.pos = end + 2
     return True
 
@@ -434,13 +446,24 @@ def _cite_rule(state, silent: bool) -> bool:
     match = _CITE.match(state.src, state.pos)
     if not match or not state.src.startswith("[@", state.pos):
         return False
-    keys = [part.strip() for part in match.group(1).split(";")]
+    parts = match.group(1).split(";")
+    keys = [_one_line(part).strip() for part in parts]
     if not silent:
         token = state.push("cite", "", 0)
-        token.content = match.group(0)
-        token.meta = {"keys": [_KEY.match(k).group(1) if _KEY.match(k) else k for k in keys], "offset": state.pos}
+        token.content = _one_line(match.group(0))
+        token.meta = {
+            "keys": [_KEY.match(k).group(1) if _KEY.match(k) else k for k in keys],
+            "offset": state.pos,
+            "shifts": key_offsets(parts),
+        }
     state.pos = match.end()
     return True
+
+
+def _one_line(text: str) -> str:
+    """A reference wrapped over lines as one line, each break and the spaces around it one space: what it names,
+    and how messages quote it. A reference on one line is left as it is (the Rust path keeps it so)."""
+    return _BREAK.sub(" ", text) if "\n" in text else text
 
 
 def _is_site_link(href: str) -> bool:

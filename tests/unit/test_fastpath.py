@@ -38,6 +38,7 @@ EDGE_CASES = [
     "NUL \x00 here [[a]]",
     "Ünïcödé first [ok](/timeline/) then ![](/img/x.png) [[a]]",
     "A ~~struck [[a]]~~ and hard  \nbreak [@k]\\\nend",
+    "Keys [@a;@b ;  @c] and [@a; not a key] each at their own column.",
 ]
 
 
@@ -78,6 +79,7 @@ ONLY_PY = ["Attributes {#id .class}", "[[a]](/x)", "[@k]: /url", "![[a]]", "NUL 
 ONLY_PY += ["```flightpath\nmissions: [mars-3]\n```"]  # only markdown-it-py records images and flight paths
 ONLY_PY += ["## [[mars-3]]", "Text\n\n### The [[mars-3|lander]]", "Setext [[a]]\n===", "## [[a:launch.date]]"]
 ONLY_PY += ["[the [@k] record][r]\n\n[r]: /s/"]  # headings holding a reference, above; a reference in link text
+ONLY_PY += ["[@a;\n@b]", "[[a|the\nlander]]"]  # a reference wrapped over two lines
 
 
 @pytest.mark.parametrize("text", ONLY_PY)

@@ -43,7 +43,7 @@ def test_references_know_their_file_line_and_column(md):
     assert found == [
         ("mission", "mars-3", 5, 7),
         ("cite", "src-a", 8, 6),
-        ("cite", "src-b", 8, 6),
+        ("cite", "src-b", 8, 15),  # a later key at its own @
         ("fact", "mars-2", 8, 27),
     ]
 
@@ -190,6 +190,20 @@ def test_the_reserved_ids_are_exactly_the_templates_ids():
     for path in (ROOT / "templates").rglob("*.html"):
         found |= set(re.findall(r'\bid="([a-z][a-z0-9-]*)"', path.read_text()))
     assert found == TEMPLATE_IDS
+
+
+def test_a_reference_wrapped_over_lines_is_one_reference_at_its_positions(md):
+    text = "As both say [@src-a;\n  @src-b], the [[mars-3|second\nlander]] flew.\n\n- item [@src-a; x\n  y]\n"
+    doc = parse(md, text, first_line=3)
+    assert [(r.kind, r.target, r.detail, r.line, r.col, r.raw) for r in doc.refs] == [
+        ("cite", "src-a", None, 3, 13, "[@src-a; @src-b]"),
+        ("cite", "src-b", None, 4, 3, "[@src-a; @src-b]"),  # the file's column, indentation counted
+        ("mission", "mars-3", "second lander", 4, 16, "[[mars-3|second lander]]"),
+        ("cite", "src-a", None, 7, 8, "[@src-a; x y]"),
+        ("cite", "x y", None, 7, 17, "[@src-a; x y]"),  # not a key: reported as an unknown one, not raw text
+    ]
+    html = render(md, doc, FakeResolver())
+    assert "<cite src-a,src-b>" in html and "<mission|mars-3|second lander>" in html and "[@" not in html
 
 
 def test_positions_are_exact_on_later_lines_and_for_repeats(md):
