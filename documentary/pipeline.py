@@ -235,7 +235,7 @@ def _books(
         return NO_BOOKS
     started = time.perf_counter()
     site, md, gallery = prepared.site, prepared.md, prepared.gallery
-    made, errors = make_books(site, md, options.templates, env, gallery, kept or Kept(), digests)
+    made, errors = make_books(site, md, options.templates, env, gallery, kept or Kept(), digests, options.workers)
     if errors:
         raise BuildFailed(errors)
     progress("ebook", len(made.rendered), _since(started))

@@ -2,6 +2,7 @@
 
 import io
 import os
+import shutil
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from lxml import etree
 from PIL import Image
 
 from documentary import gallery as gallery_stage
-from documentary.epub import book_name, book_variant, downloads, identifier, render_books
+from documentary.epub import book_name, book_variant, downloads, identifier, make_books, render_books
 from documentary.images import Info, plan
 from documentary.markdown import make_parser
 from documentary.xhtml import OPS, SVG, XHTML
@@ -136,6 +137,29 @@ def test_contents_list_chapters_sections_claims_and_appendix(books):
         "page-claims.xhtml",
         "missions.xhtml",
     ]
+
+
+def test_chapters_rendered_by_forked_workers_give_the_same_books(books, monkeypatch):
+    site, found = books
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    one, errors = make_books(site, make_parser(), ROOT / "templates", workers=1)
+    two, more = make_books(site, make_parser(), ROOT / "templates", workers=2)
+    assert errors == more == []
+    assert dict(two.books) == dict(one.books) == found
+    assert two.rendered == one.rendered and len(one.rendered) == 10  # every member, in order
+    assert dict(two.members) == dict(one.members) and dict(two.fresh) == dict(one.fresh)  # and the same record
+
+
+def test_a_chapter_template_error_in_a_worker_is_reported(books, tmp_path):
+    site, _ = books
+    templates = shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    text = templates / "epub/text.html"
+    broken = "{% if part.number == 2 %}{{ part.no_such_field }}{% endif %}</h1>"
+    text.write_text(text.read_text().replace("</h1>", broken))
+    _, serial = make_books(site, make_parser(), templates, workers=1)
+    _, forked = make_books(site, make_parser(), templates, workers=3)
+    assert len(serial) == 1 and forked == serial  # the second chapter's, rendered by a worker (this process: the first)
+    assert all("no_such_field" in e.message and e.source.path.endswith("epub/text.html") for e in serial)
 
 
 def test_chapter_links_point_into_the_book_or_at_the_web(books):
