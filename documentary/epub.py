@@ -305,8 +305,7 @@ class Book:
         ready = self._render_chapters(texts, rewrite)
         entries = []
         for href, ident, template, context in texts:
-            make = lambda log: self._xhtml(href, template, context, rewrite, log)  # noqa: B023, E731
-            data = self._member(href, make, ready.get(href))
+            data = self._member(href, self._maker(href, template, context, rewrite), ready.get(href))
             if data is None:
                 return None
             properties = " ".join(p for p in ("nav" if ident == "nav" else "", "svg" if holds_svg(data) else "") if p)
@@ -329,6 +328,9 @@ class Book:
             "package.opf", "", "application/oebps-package+xml", opf, deflated=self.deflated["package.opf"]
         )
         return [opf_entry, *entries]
+
+    def _maker(self, href: str, template: str, context: Callable, rewrite) -> Make:
+        return lambda log: self._xhtml(href, template, context, rewrite, log)
 
     def _member(self, href: str, make: Make, ready: MemberMade | None = None) -> bytes | None:
         """One member's bytes: the kept ones when its recorded reads all answer the same, else `ready` (rendered
@@ -535,7 +537,7 @@ def _render_slice(book: Book, rewrite, items: Sequence[tuple]) -> tuple[dict[str
     process's own slice takes its errors out of the renderer too, so every slice's are added back alike."""
     errors, before = book.renderer.errors, len(book.renderer.errors)
     made = {
-        href: _made(lambda log: book._xhtml(href, template, context, rewrite, log), book.renderer.digests)  # noqa: B023
+        href: _made(book._maker(href, template, context, rewrite), book.renderer.digests)
         for href, template, context in items
     }
     found = errors[before:]

@@ -37,7 +37,6 @@ from markdown_it.common.utils import escapeHtml
 
 from .bodies import CompiledDoc, Hole, ParseJob
 from .markdown import (
-    _KEY,
     _WORD,
     ANCHOR_LEVELS,
     NOTES_HEADING_KEY,
@@ -46,8 +45,8 @@ from .markdown import (
     Locator,
     Ref,
     _is_site_link,
+    cite_keys,
     footnotes_open,
-    key_offsets,
     note_letter,
     slugify,
     split_wikilink,
@@ -338,21 +337,14 @@ _WIKILINK, _CITE_HOLE = intern("wikilink"), intern("cite")
 @cache
 def _parsed(raw: str) -> tuple[str, tuple, tuple[tuple[str, str, str | None, str, int], ...]]:
     """A reference's resolver call and its Ref fields but the position, with each one's offset in `raw`
-    (`markdown.key_offsets`); the same text is parsed once."""
+    (`markdown.cite_keys`); the same text is parsed once."""
     raw = intern(raw)
     if raw.startswith("[["):
         kind, target, detail = split_wikilink(raw[2:-2])
         kind, target, detail = intern(kind), intern(target), detail and intern(detail)
         return _WIKILINK, (kind, target, detail), ((kind, target, detail, raw, 0),)
-    parts = raw[2:-1].split(";")
-    keys = [intern(_key(part.strip())) for part in parts]
-    located = zip(keys, key_offsets(parts), strict=True)
-    return _CITE_HOLE, (keys,), tuple((_CITE_HOLE, key, None, raw, at) for key, at in located)
-
-
-def _key(text: str) -> str:
-    match = _KEY.match(text)
-    return match.group(1) if match else text
+    located = [(intern(key), at) for key, at in cite_keys(raw[2:-1])]
+    return _CITE_HOLE, ([key for key, _ in located],), tuple((_CITE_HOLE, key, None, raw, at) for key, at in located)
 
 
 class _Unsure(Exception):

@@ -315,14 +315,21 @@ def _refs(token: Token, at: Callable[[int | None], tuple[int, int]]) -> list[Ref
     return [Ref("cite", key, None, *at(offset + shift), raw) for key, shift in zip(keys, shifts, strict=True)]
 
 
-def key_offsets(parts: list[str]) -> list[int]:
-    """Where each key of a citation is reported, as offsets from its `[@`: the first at the `[`, every
-    other at its own `@`, so a wrapped `[@a;\n@b]` names `@b`'s line."""
+def cite_keys(inner: str) -> tuple[tuple[str, int], ...]:
+    """Each key of a citation `[@inner]`: its slug (the text as written when it is not one), and where it is
+    reported, as an offset from the `[@`: the first at the `[`, every other at its own `@`, so a wrapped
+    `[@a;\n@b]` names `@b`'s line."""
+    parts = inner.split(";")
     offsets, start = [0], 2 + len(parts[0]) + 1
     for part in parts[1:]:
         offsets.append(start + len(part) - len(part.lstrip()))
         start += len(part) + 1
-    return offsets
+    return tuple(zip((_cite_key(_one_line(part).strip()) for part in parts), offsets, strict=True))
+
+
+def _cite_key(text: str) -> str:
+    match = _KEY.match(text)
+    return match.group(1) if match else text
 
 
 def flightpath_slugs(content: str) -> list[str] | None:
@@ -446,16 +453,11 @@ def _cite_rule(state, silent: bool) -> bool:
     match = _CITE.match(state.src, state.pos)
     if not match or not state.src.startswith("[@", state.pos):
         return False
-    parts = match.group(1).split(";")
-    keys = [_one_line(part).strip() for part in parts]
     if not silent:
+        located = cite_keys(match.group(1))
         token = state.push("cite", "", 0)
         token.content = _one_line(match.group(0))
-        token.meta = {
-            "keys": [_KEY.match(k).group(1) if _KEY.match(k) else k for k in keys],
-            "offset": state.pos,
-            "shifts": key_offsets(parts),
-        }
+        token.meta = {"keys": [k for k, _ in located], "offset": state.pos, "shifts": [at for _, at in located]}
     state.pos = match.end()
     return True
 
