@@ -265,6 +265,7 @@ def _renderer(
     return renderer
 
 
+@paused_gc()  # the records, the kept members and the books allocate as much as parsing: no cycles to find
 def build(options: Options, out: Path, protected: list[Path], progress: Progress = _quiet) -> Result:
     """Check, then write the site to `out` (and index it for search) without losing the old one.
 
@@ -292,9 +293,8 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     jobs = renderer.jobs()
     renderer.digests = digests
     replay = Replay(renderer.answer, renderer.digests)
-    with paused_gc():
-        reused = tuple(o for o in sorted(jobs) if o in recorded and _still(recorded[o], replay, out, o))
-        pages, render_errors, reads = render_pages(renderer, sorted(set(jobs) - set(reused)), options.workers)
+    reused = tuple(o for o in sorted(jobs) if o in recorded and _still(recorded[o], replay, out, o))
+    pages, render_errors, reads = render_pages(renderer, sorted(set(jobs) - set(reused)), options.workers)
     if render_errors:
         raise BuildFailed(render_errors)
     progress("render", len(pages), _since(started))
@@ -319,16 +319,19 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     if options.search:
         finish = lambda folder: _index(folder, search_language(result.site), progress)  # noqa: E731
     try:
-        write_site(written, options.static, result.static_files, out, finish, result.assets, files, reused)
+        removed = write_site(written, options.static, result.static_files, out, finish, result.assets, files, reused)
     except SearchUnavailable as exc:
         raise BuildFailed([error(str(out), 1, 1, str(exc))]) from None
     except OSError as exc:
         raise BuildFailed([error(str(out), 1, 1, f"cannot write the site: {exc.strerror or exc}")]) from None
     made_for = (str(out.resolve()), str(options.templates.resolve()))
-    record.write(folder, record.Record(generator, *made_for, entries))
-    record.keep(folder, dict(made.fresh), {entry.sha256 for entry in made.members.values()})  # before their record
-    members = record.Record(members_generator(generator), *made_for, dict(made.members))
-    record.write(folder, members, record.MEMBERS)
+    try:
+        record.write(folder, record.Record(generator, *made_for, entries))
+        record.keep(folder, dict(made.fresh), {entry.sha256 for entry in made.members.values()})  # before their record
+        members = record.Record(members_generator(generator), *made_for, dict(made.members))
+        record.write(folder, members, record.MEMBERS)
+    finally:
+        removed()
     progress("write", len(written) + len(files) + len(reused) + len(result.static_files), _since(started))
     return result
 
