@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
@@ -75,6 +75,13 @@ class Photo:
 class Gallery:
     photos: tuple[Photo, ...] = ()  # sorted by file
     by_ref: Mapping[str, Mapping[str, Photo]] = field(default_factory=lambda: MappingProxyType({}))
+    # language -> the pictures that language's pages show, each with that language's alt, caption and pages
+    editions: Mapping[str, tuple[Photo, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def edition(self, language: str) -> Gallery:
+        """What one language's credits page lists: only the pictures its own pages show, described in its
+        words and listed with its titles (a gallery of one language is its own edition)."""
+        return replace(self, photos=self.editions[language]) if language in self.editions else self
 
     def for_file(self, path: str) -> Mapping[str, Photo]:
         """The pictures a content file names, by the src it writes."""
@@ -129,8 +136,11 @@ class ImageCache:
             store(self.folder / INDEX, json.dumps(self.known, sort_keys=True).encode())
 
 
-def references(site: Site) -> list[tuple[str, Ref]]:
-    """Every image reference in the site, with the content file that makes it."""
+def references(site: Site, original: Site | None = None) -> list[tuple[str, Ref]]:
+    """Every image reference in the site, with the content file that makes it.
+
+    `original`: the default edition, when `site` is a translation. A translated mission's `image:` block is
+    its original's file and credit in the translation's words: it is named, and found, where the original's is."""
     found: list[tuple[str, Ref]] = []
     for node in site.chapters + site.pages:
         path, page = node.doc.file.path, Link(node.title, node.url)
@@ -139,8 +149,9 @@ def references(site: Site) -> list[tuple[str, Ref]]:
         path, page = mission.doc.doc.path, Link(mission.data.name, mission.url)
         block = mission.data.image
         if block:
-            where = mission.doc.doc.where(("image", "file"))
-            found.append((path, Ref(where, block.file, page, block.alt, block.caption, block, encoded=False)))
+            named = (original or site).mission(mission.slug).doc.doc
+            where = named.where(("image", "file"))
+            found.append((named.path, Ref(where, block.file, page, block.alt, block.caption, block, encoded=False)))
         for image in mission.description.images if mission.description else ():
             found.append((path, _prose_ref(path, image, page)))
     return found
@@ -173,10 +184,13 @@ def resolve(content: Path, named_in: str, src: str, encoded: bool = True) -> Pat
     return full
 
 
-def gather(site: Site, content: Path, cache: ImageCache) -> tuple[Gallery, list[ContentError]]:
-    """Read, inspect and credit every image the site shows; a problem for each reference that fails."""
+def gather(
+    site: Site, content: Path, cache: ImageCache, original: Site | None = None
+) -> tuple[Gallery, list[ContentError]]:
+    """Read, inspect and credit every image the site shows; a problem for each reference that fails.
+    `original`: the default edition, when `site` is a translation (see `references`)."""
     errors: list[ContentError] = []
-    found = [(named_in, ref) for named_in, ref in references(site) if not (ref.encoded and is_inline_data(ref.src))]
+    found = [(n, ref) for n, ref in references(site, original) if not (ref.encoded and is_inline_data(ref.src))]
     refs = [(named_in, ref, resolve(content, named_in, ref.src, ref.encoded)) for named_in, ref in found]
     files: dict[Path, list[Ref]] = {}
     for _, ref, target in refs:

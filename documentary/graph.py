@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
-from . import facts, sourcecheck
+from . import facts, plainwords, sourcecheck
 from .bodies import name_headings, names_a_mission
 from .dating import Dates, midnight, newest, page_dates
 from .errors import ContentError, Source, error, warning
@@ -254,6 +254,7 @@ def _edition(
             check = lambda p=path, b=body: sourcecheck.check_chapter(p, b, content.sources)  # noqa: E731
             errors += filter(None, [memo.get("secondary", (body, content.sources), check, path)])
     _warn_placeholders(content, errors, memo, None if original else translated)
+    errors += plainwords.check(content, None if original else translated)
     site = Site(
         config=content.site,
         chapters=chapter_nodes,

@@ -151,18 +151,20 @@ def prepare(
 
 
 def _gather(site: Site, content: Path, images: ImageCache) -> tuple[Gallery, list[ContentError]]:
-    """The pictures of every language's pages in one gallery: a file two editions show is one photo, listed
-    (on the credits page) with the pages of the first edition that shows it, so one language's titles.
+    """The pictures of every language's pages in one gallery: a file two editions show is one photo to
+    encode, and each language's credits page lists the photos its own pages show, in its own words.
 
     A translated mission's `image:` block is its original's file and credit with the translation's alt and
-    caption (the renderer finds the file by the original's path), so a translation's own pictures are those
-    of its chapters and pages."""
+    caption: it is found by the original's path, as the renderer looks it up, and a problem with it is the
+    original's problem, reported once."""
     photos: dict[Path, Photo] = {}
     by_ref: dict[str, dict[str, Path]] = {}
+    editions: dict[str, tuple[Photo, ...]] = {}
     problems: list[ContentError] = []
     for edition in site.editions:
-        gallery, found = gather(edition if edition is site else replace(edition, missions=()), content, images)
+        gallery, found = gather(edition, content, images, None if edition is site else site)
         problems += found
+        editions[edition.language] = gallery.photos
         for photo in gallery.photos:
             photos.setdefault(photo.path, photo)
         for named_in, table in gallery.by_ref.items():
@@ -170,7 +172,7 @@ def _gather(site: Site, content: Path, images: ImageCache) -> tuple[Gallery, lis
     frozen = MappingProxyType(
         {path: MappingProxyType({src: photos[p] for src, p in table.items()}) for path, table in by_ref.items()}
     )
-    return Gallery(tuple(photos[path] for path in sorted(photos)), frozen), problems
+    return Gallery(tuple(photos[path] for path in sorted(photos)), frozen, MappingProxyType(editions)), problems
 
 
 def palette_of(static: Path) -> cards.Palette:

@@ -523,7 +523,7 @@ class Renderer:
         return figures.figure(photo, edition.urls.of, block.alt, block.caption, True, kind, edition.strings)
 
     def _value_gallery(self, edition: Edition) -> Gallery:
-        return self.gallery
+        return self.gallery.edition(edition.language)
 
     def _value_feed(self, edition: Edition, output: str) -> Feed:
         """One series' feed in one language, its entries not yet rendered: each holds its body and citations,

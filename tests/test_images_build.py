@@ -126,6 +126,27 @@ def test_the_credits_page_lists_every_picture(built):
     assert 'href="/fixture/credits/"' in (built / "out/index.html").read_text()
 
 
+def test_the_russian_credits_page_lists_what_the_russian_pages_show_in_russian(built):
+    """The Russian edition shows two of the five pictures: the dunes (its first chapter translates that
+    figure) and the mission's lead photograph. Its credits page lists those two, with the translations'
+    captions and the Russian pages' titles, and none of the English captions or titles."""
+    html = (built / "out/ru/credits/index.html").read_text()
+    items = re.findall(r"<li>\s*<picture>.*?</li>", html, re.S)
+    assert len(items) == 2
+    captions = re.findall(r'<p class="credit-caption">([^<]*)</p>', html)
+    assert captions == [
+        "Дюны в сумерках: картинка, нарисованная для тестов.",
+        "Район посадки, каким его представляют себе тесты.",
+    ]
+    shown = re.findall(r'<p class="used-by">Где показано: (.*?)\.</p>', html)
+    assert shown == [
+        '<a href="/fixture/ru/chapters/beginnings/">Начало</a>',
+        '<a href="/fixture/ru/missions/alpha-1/">Альфа-1</a>',
+    ]
+    for english in ("Dunes at dusk", "The landing area", "Beginnings", "Alpha 1", "a red disc"):
+        assert english not in html
+
+
 def test_a_rebuild_takes_every_picture_from_the_cache(built):
     cache = built / "out.cache" / "img"
     stamps = {p: p.stat().st_mtime_ns for p in cache.iterdir() if p.suffix in (".jpg", ".png", ".webp")}
