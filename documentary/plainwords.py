@@ -27,7 +27,7 @@ def check(content: Content, missions: frozenset[str] | None = None) -> list[Cont
     `missions` (a translation): only those files, and only what they write themselves; a name a translation
     takes from its original is the original's problem, reported once."""
     original = missions is None
-    found: list[ContentError] = []
+    found: list[ContentError] = []  # (named so: `problems` finds them in one field)
     for text in content.chapters + content.pages:
         found += _text_problems(text.file, text.meta.title, text.meta.summary)
     for mission in content.missions:
@@ -38,7 +38,7 @@ def check(content: Content, missions: frozenset[str] | None = None) -> list[Cont
 
 def _text_problems(file: TextFile, title: str, summary: str) -> list[ContentError]:
     fields = (("title",), title), (("summary",), summary)
-    return [p for loc, value in fields for p in _problems(file.meta, FRONT_MATTER_LINE, loc, value, True)]
+    return [p for loc, value in fields for p in problems(file.meta, FRONT_MATTER_LINE, loc, value, True)]
 
 
 def _mission_problems(mission: MissionDoc, original: bool) -> Iterator[ContentError]:
@@ -48,10 +48,10 @@ def _mission_problems(mission: MissionDoc, original: bool) -> Iterator[ContentEr
     if data.image:
         fields += [(("image", "alt"), data.image.alt), (("image", "caption"), data.image.caption)]
     for loc, value in fields:
-        yield from _problems(mission.doc, 1, loc, value, original)
+        yield from problems(mission.doc, 1, loc, value, original)
 
 
-def _problems(located: Located, first: int, loc: Loc, value: str, original: bool) -> list[ContentError]:
+def problems(located: Located, first: int, loc: Loc, value: str, original: bool) -> list[ContentError]:
     """`first`: the file line that the located text starts on. Outside an original (a translation's field
     taken from its original) a reference the file's own text does not hold is not this file's problem."""
     if "[" not in value:
