@@ -370,6 +370,44 @@ def test_screenshot_and_no_sideways_scrolling(browser, served, watch, kind, widt
     assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px at {width}px"
 
 
+HEADER_PARTS = """() => {
+  const box = e => {
+    const r = e.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right};
+  };
+  const title = document.querySelector('.site-title');
+  const line = parseFloat(getComputedStyle(title).lineHeight) || parseFloat(getComputedStyle(title).fontSize) * 1.5;
+  return {
+    title: box(title), line,
+    nav: [...document.querySelectorAll('.site-nav a')].map(box),
+    tools: [...document.querySelectorAll('.header-tools > *')].filter(e => e.offsetParent).map(box),
+  };
+}"""
+
+
+@pytest.mark.parametrize("path", ["chapters/origins/", "ru/chapters/origins/"])
+@pytest.mark.parametrize("width", [640, 1024, 1280, 1440])
+def test_the_header_title_and_navigation_each_keep_to_one_line(browser, served, watch, width, path):
+    """On a tablet or a desktop the site's name is one line and the four sections one row, in English and in
+    the longer Russian words, and nothing in the header overlaps (at 1,280 px the name wrapped onto two lines
+    and "Sources" onto a row of its own, beside the search form)."""
+    context = open_context(browser, served, watch, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(served.url(path), wait_until="load")
+    parts = page.evaluate(HEADER_PARTS)
+    context.close()
+    title = parts["title"]
+    assert title["bottom"] - title["top"] < 1.5 * parts["line"], f"the site's name wraps at {width}px"
+    assert len({round(link["top"]) for link in parts["nav"]}) == 1, f"the navigation wraps at {width}px"
+    boxes = [title, *parts["nav"], *parts["tools"]]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = (
+                a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"] or b["bottom"] <= a["top"]
+            )
+            assert apart, f"{a} overlaps {b} at {width}px"
+
+
 def test_the_largest_chapter_weighs_at_most_100_kb_of_html_css_and_js(page, served):
     chapters = sorted(served.root.glob("chapters/*/index.html"), key=lambda p: p.stat().st_size)
     largest = chapters[-1].parent.relative_to(served.root).as_posix() + "/"
