@@ -22,7 +22,7 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-MIN_ITEMS = 200  # below this many pages, one process is faster than starting a second
+MIN_ITEMS = 200  # below this many bodies to parse (about 1 ms each), one process is faster than starting a second
 
 
 class WorkerFailed(RuntimeError):
@@ -36,13 +36,13 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def workers_for(items: int, requested: int = 0) -> int:
-    """`requested` > 0 is obeyed; 0 means every core once there are enough items to pay for the start-up."""
+def workers_for(items: int, requested: int = 0, least: int = MIN_ITEMS) -> int:
+    """`requested` > 0 is obeyed; 0 means every core once there are `least` items to pay for the start-up."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     if requested > 0:
         return requested
-    return cores() if items >= MIN_ITEMS else 1
+    return cores() if items >= least else 1
 
 
 def split(items: Sequence[T], parts: int, lead: float = 1.0) -> list[Sequence[T]]:

@@ -58,6 +58,7 @@ def test_small_jobs_stay_in_one_process_unless_asked():
     assert workers_for(MIN_ITEMS - 1) == 1
     assert workers_for(MIN_ITEMS) == cores()  # every core once the site is big enough
     assert workers_for(3, requested=2) == 2
+    assert workers_for(64, least=64) == cores() and workers_for(63, least=64) == 1  # pages cost more than bodies
     assert map_slices(lambda part: [os.getpid()] * len(part), [1, 2, 3], 1) == [[os.getpid()] * 3]
 
 
