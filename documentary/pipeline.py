@@ -12,7 +12,7 @@ from types import MappingProxyType
 import jinja2
 from markdown_it import MarkdownIt
 
-from . import cards, record
+from . import cards, precompile, record
 from .assets import published_names
 from .cache import BodyCache, cache_dir, fingerprint
 from .dating import from_epoch
@@ -277,12 +277,19 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     check_output_dir(out, protected, sources=(options.content, options.templates, options.static))
     folder = options.cache or cache_dir(out)
     cache, images = BodyCache.open(folder), ImageCache.open(folder / "img")
+    compiled = _compiled(folder)
+    compiling = precompile.start(options.templates, compiled)  # on the other core, while the content is read
     try:
         prepared = prepare(options, progress, cache, images=images)
+    except BaseException:
+        compiling.cancel()
+        raise
     finally:
         cache.save()  # entries are keyed by their input, so even a failed build's are good next time
         images.save()
-    env = make_environment(options.templates, _compiled(folder))
+    env = make_environment(options.templates, compiled)
+    compile_templates(env, options.templates)  # meets the worker halfway; the stages report what fails
+    compiling.wait()
     generator = fingerprint(prepared.md)
     digests = Digests(cache.digests())  # one per build: the books and the pages read many of the same values
     kept = Kept(record.read(folder, members_generator(generator), out, options.templates, record.MEMBERS), folder)

@@ -257,12 +257,21 @@ def make_environment(templates: Path, compiled: Path | None = None) -> Environme
     environment, with its templates compiled: compiling 40 templates costs about 0.3 s, which every
     in-process `check` (the tests, the fuzzing) paid again. The environment holds no build's state (a page's
     read log is set and cleared around each render)."""
-    key = (str(templates), str(compiled), _sources(templates))
+    key = _key(templates, compiled)
     if key not in _MADE:
         while len(_MADE) >= _KEEP:
             del _MADE[next(iter(_MADE))]
         _MADE[key] = _environment(templates, compiled)
     return _MADE[key]
+
+
+def environment_ready(templates: Path, compiled: Path | None = None) -> bool:
+    """Whether this process holds an environment for these templates (their bytes as they are now)."""
+    return _key(templates, compiled) in _MADE
+
+
+def _key(templates: Path, compiled: Path | None) -> tuple:
+    return (str(templates), str(compiled), _sources(templates))
 
 
 def _sources(templates: Path) -> tuple[tuple[str, bytes], ...]:
@@ -303,10 +312,16 @@ def _environment(templates: Path, compiled: Path | None) -> Environment:
     return env
 
 
+def template_names(env: jinja2.Environment) -> list[str]:
+    """Every template of the folder, in name order (not the interface words in i18n/)."""
+    return env.list_templates(filter_func=lambda n: not n.startswith((".", FOLDER + "/")))
+
+
 def compile_templates(env: jinja2.Environment, templates: Path) -> list[ContentError]:
-    """Load every template once so all syntax errors are reported together."""
+    """Load every template once so all syntax errors are reported together. Last to first: a worker of
+    `precompile` may be compiling them first to last into the same bytecode cache."""
     errors = []
-    for name in env.list_templates(filter_func=lambda n: not n.startswith((".", FOLDER + "/"))):
+    for name in reversed(template_names(env)):
         try:
             env.get_template(name)
         except UnicodeDecodeError as exc:
@@ -315,7 +330,7 @@ def compile_templates(env: jinja2.Environment, templates: Path) -> list[ContentE
             errors.append(
                 error(_template_path(templates, exc.name or name), exc.lineno or 1, 1, exc.message or "syntax error")
             )
-    return errors
+    return errors[::-1]
 
 
 def _template_path(templates: Path, name: str) -> str:

@@ -1,0 +1,61 @@
+"""The template worker: it fills Jinja's bytecode cache on the other core, and the build meets it halfway."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from documentary import precompile
+from documentary.parallel import cores
+from documentary.render import compile_templates, make_environment
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or cores() < 2, reason="the worker needs fork and two cores")
+
+
+def templates(tmp_path, count: int = 6, broken: str = ""):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    for number in range(count):
+        (folder / f"t{number}.html").write_text("{% for i in range(3) %}<p>{{ i }} " + str(number) + "</p>{% endfor %}")
+    if broken:
+        (folder / "broken.html").write_text(broken)
+    cache = tmp_path / "compiled"
+    cache.mkdir()
+    return folder, cache
+
+
+def test_the_worker_compiles_every_template_into_the_cache(tmp_path):
+    folder, cache = templates(tmp_path)
+    worker = precompile.start(folder, cache)
+    assert worker.pid is not None
+    worker.wait()
+    assert len(list(cache.glob("*.cache"))) == 6
+
+
+def test_the_build_loads_what_the_worker_wrote_and_still_reports_a_broken_template(tmp_path):
+    folder, cache = templates(tmp_path, broken="{% if %}")
+    precompile.start(folder, cache).wait()
+    env = make_environment(folder, cache)
+    errors = compile_templates(env, folder)
+    assert [e.message for e in errors] == ["Expected an expression, got 'end of statement block'"]
+    assert env.get_template("t3.html").render() == "<p>0 3</p><p>1 3</p><p>2 3</p>"
+
+
+def test_no_worker_when_the_templates_are_compiled_already(tmp_path):
+    folder, cache = templates(tmp_path)
+    precompile.start(folder, cache).wait()
+    assert precompile.start(folder, cache).pid is None  # the cache folder holds them
+    assert precompile.start(folder, None).pid is None  # no cache folder to write to
+
+
+def test_a_failed_build_stops_the_worker_and_leaves_no_partial_file(tmp_path):
+    folder, cache = templates(tmp_path, count=40)
+    worker = precompile.start(folder, cache)
+    pid = worker.pid
+    worker.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left behind
+    time.sleep(0.05)
+    assert list(cache.glob("*.tmp")) == []
