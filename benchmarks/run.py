@@ -13,6 +13,7 @@ peak memory is the largest sum of the resident sizes of the whole process tree, 
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import json
 import os
@@ -258,6 +259,9 @@ def main() -> None:
         install_peers()
         return
     tools = [t for t in args.tools.split(",") if t == "ours" or (PEER_VENV / "bin").is_dir()]
+    # Python writes our modules' bytecode on a first run, as pip wrote the peers' at install; a machine with
+    # PYTHONDONTWRITEBYTECODE set (this one) would otherwise compile our package from source on every run
+    compileall.compile_dir(str(ROOT / "documentary"), quiet=1)
     skipped = SKIPPED - PEERS_WARM if args.warm_peers else SKIPPED
     runs = run_all(_ints(args.sizes), _ints(args.reps), tools, args.scenarios.split(","), skipped)
     if args.json:
