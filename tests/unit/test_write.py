@@ -65,3 +65,20 @@ def test_sync_writes_only_changed_files(tmp_path):
     assert sync({"a.html": b"1", "b/c.html": b"2"}, tmp_path) == ["a.html", "b/c.html"]
     assert sync({"a.html": b"1", "b/c.html": b"3"}, tmp_path) == ["b/c.html"]
     assert (tmp_path / "b/c.html").read_bytes() == b"3"
+
+
+@pytest.mark.parametrize("rm", ["rm", None])
+def test_the_previous_output_is_gone_once_the_build_has_waited_for_its_removal(tmp_path, monkeypatch, rm):
+    """`rm` on the other core where there is one, else a thread: either way nothing is left beside the output."""
+    import shutil
+
+    from documentary import write
+
+    real = shutil.which
+    monkeypatch.setattr(write.shutil, "which", lambda name: real(name) if rm else None)
+    out = tmp_path / "out"
+    for _ in range(2):
+        wait = write_site({f"p{n}/index.html": b"x" for n in range(50)}, tmp_path, (), out)
+        wait()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (out / "p7" / "index.html").read_bytes() == b"x"
