@@ -65,6 +65,7 @@ _SVG_PREFIXED = {
 }
 
 Rewrite = Callable[[str], str]
+_HTML_PARSER = etree.HTMLParser()
 
 
 def document(html: str, rewrite: Rewrite = str, held: frozenset[str] = frozenset()) -> bytes:
@@ -72,11 +73,13 @@ def document(html: str, rewrite: Rewrite = str, held: frozenset[str] = frozenset
 
     `held`: the book's own files an `<img>` may name as they are (the cover); a picture `rewrite` sends
     to a book file is held too, and every other picture becomes a link."""
-    source = lxml.html.document_fromstring(_NOT_XML.sub("", html) or "<html></html>")
+    # lxml's own HTML parser, as lxml.html's but without its element classes: each element Python touches
+    # costs a class lookup there, and the conversion touches every one several times (a third of its time)
+    source = etree.fromstring(_NOT_XML.sub("", html) or "<html></html>", _HTML_PARSER)
     root = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": OPS}, attrib=dict(source.attrib))
     # Moved under a root that declares the namespaces, so no prefixes are written; moved before renaming,
     # because moving named elements costs lxml time with the square of their number (a 10 MB chapter: minutes).
-    _prune(source)  # (lxml.html's methods, gone once moved)
+    _prune(source)
     root.extend(list(source))
     _rename(root, rewrite, held)
     if root.get("lang"):  # EPUB reading systems read xml:lang; HTML's lang stays for the HTML rules
@@ -113,13 +116,43 @@ def _convert(root, rewrite: Rewrite, held: frozenset[str] = frozenset()) -> None
 
 
 def _prune(root) -> None:
-    """Drop what a book can't hold from a tree lxml.html parsed."""
+    """Drop what a book can't hold from a tree lxml's HTML parser made."""
     for node in list(root.iterdescendants()):
         if not isinstance(node.tag, str) or node.tag.lower() in _DROPPED or not _NAME.match(node.tag):
-            node.drop_tree()  # its tail text stays, joined to what came before
+            _drop_tree(node)
         elif node.tag in ("picture", "source"):
             # libxml2's HTML parser may nest the <img> inside an unknown <source>: keep the children
-            node.drop_tag()
+            _drop_tag(node)
+
+
+def _drop_tree(node) -> None:
+    """Remove `node` and what it holds; its tail text stays, joined to what came before (lxml.html's
+    `drop_tree`, for any element)."""
+    parent = node.getparent()
+    if node.tail:
+        _append_text(parent, node.getprevious(), node.tail)
+    parent.remove(node)
+
+
+def _drop_tag(node) -> None:
+    """Remove `node` but keep its text and children in its place (lxml.html's `drop_tag`, for any element)."""
+    parent, previous = node.getparent(), node.getprevious()
+    if node.text and isinstance(node.tag, str):
+        _append_text(parent, previous, node.text)
+    if node.tail:
+        if len(node):
+            node[-1].tail = (node[-1].tail or "") + node.tail
+        else:
+            _append_text(parent, previous, node.tail)
+    index = parent.index(node)
+    parent[index : index + 1] = node[:]
+
+
+def _append_text(parent, previous, text: str) -> None:
+    if previous is None:
+        parent.text = (parent.text or "") + text
+    else:
+        previous.tail = (previous.tail or "") + text
 
 
 def _rename(root, rewrite: Rewrite, held: frozenset[str]) -> None:
@@ -127,16 +160,20 @@ def _rename(root, rewrite: Rewrite, held: frozenset[str]) -> None:
         _picture(node, rewrite, held)
     for node in [n for n in root.iterdescendants("svg") if not any(a.tag == "svg" for a in n.iterancestors())]:
         _into_svg(node, rewrite)
+    # One pass in document order: a parent is renamed before its children are looked at, and `_semantic`
+    # reads only a parent's class, never its name.
+    svg, xhtml, op_type = f"{{{SVG}}}", f"{{{XHTML}}}", f"{{{OPS}}}type"
     for element in root.iter():
-        if element.tag.startswith(f"{{{SVG}}}"):  # done by _into_svg
+        tag = element.tag
+        if tag.startswith(svg):  # done by _into_svg
             continue
-        _fix_attributes(element, rewrite)
-        semantic = _semantic(element)
+        if element.attrib:
+            _fix_attributes(element, rewrite)
+        semantic = _semantic(element) if tag in _SEMANTIC_TAGS else None
         if semantic:
-            element.set(f"{{{OPS}}}type", semantic)
-    for element in root.iter():
-        if not element.tag.startswith("{"):
-            element.tag = f"{{{XHTML}}}{element.tag.lower()}"
+            element.set(op_type, semantic)
+        if not tag.startswith("{"):
+            element.tag = xhtml + tag.lower()
 
 
 def _into_svg(svg, rewrite: Rewrite) -> None:
@@ -192,7 +229,7 @@ def _svg_attributes(source, target, rewrite: Rewrite) -> None:
 
 def _fix_attributes(element, rewrite: Rewrite) -> None:
     attributes = element.attrib
-    for name in [n for n in attributes if n == "epub:type" or not _NAME.match(n)]:
+    for name in [n for n in attributes if not _plain_name(n)]:
         value = attributes.pop(name)
         if name == "epub:type":  # written as in XHTML; the HTML parser keeps it as a plain name
             attributes[f"{{{OPS}}}type"] = value
@@ -201,9 +238,24 @@ def _fix_attributes(element, rewrite: Rewrite) -> None:
             attributes[name] = rewrite(attributes[name])
 
 
+_PLAIN: dict[str, bool] = {}  # attribute name -> whether XHTML keeps it as it is (a page has few names)
+
+
+def _plain_name(name: str) -> bool:
+    found = _PLAIN.get(name)
+    if found is None:
+        found = _PLAIN[name] = name != "epub:type" and bool(_NAME.match(name))
+        if len(_PLAIN) > 10_000:  # hostile markup may have any number of names
+            _PLAIN.clear()
+    return found
+
+
+_SEMANTIC_TAGS = frozenset(("a", "li", "section"))  # (an element back in XHTML has its namespace: not these)
+
+
 def _semantic(element) -> str | None:
     """The epub:type that lets a reading system show a footnote as a pop-up (markdown-it's footnote classes)."""
-    if element.tag not in ("a", "li", "section"):  # (an element back in XHTML has its namespace: not these)
+    if element.tag not in _SEMANTIC_TAGS:
         return None
     holder = element.getparent() if element.tag == "a" else element  # a note reference: <sup class=footnote-ref><a>
     classes = (holder.get("class") or "").split() if holder is not None else []
@@ -223,10 +275,10 @@ def _picture(image, rewrite: Rewrite, held: frozenset[str]) -> None:
         return  # the book holds it: the link rewriting points the <img> at the book's file
     text = image.get("alt") or target
     if "://" in target:
-        replacement = lxml.html.Element("a", href=target)
+        replacement = etree.Element("a", href=target)
         replacement.text = text
     else:
-        replacement = lxml.html.Element("span")
+        replacement = etree.Element("span")
         replacement.text = image.get("alt") or ""
     replacement.tail = image.tail
     image.getparent().replace(image, replacement)
