@@ -81,11 +81,11 @@ class Strings:
 
     def time_tag(self, date: PartialDate, time: str | None = None) -> Markup:
         """A date (and a UTC time) for people, with the machine-readable form in `datetime`."""
-        shown = self.formats.date(date)
+        shown = escape(self.formats.date(date))  # f-strings of escaped parts: Markup.format took 7 µs a date
         if time:
             stamp = f"{date.iso}T{time}Z" if date.day else date.iso
-            return Markup('<time datetime="{}">{}, {}&nbsp;UTC</time>').format(stamp, shown, time)
-        return Markup('<time datetime="{}">{}</time>').format(date.iso, shown)
+            return Markup(f'<time datetime="{escape(stamp)}">{shown}, {escape(time)}&nbsp;UTC</time>')
+        return Markup(f'<time datetime="{escape(date.iso)}">{shown}</time>')
 
     def coordinate(self, degrees: float, positive: str, negative: str) -> str:
         """45.5° S, or 45,5° ю. ш.: four decimals at most, the hemisphere named by the language."""
