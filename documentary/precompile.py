@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
 
+import jinja2
+
 from .parallel import cores
 from .render import environment_ready, make_environment, template_names
 
@@ -55,7 +57,7 @@ def start(templates: Path, compiled: Path | None) -> Worker:
     if pid == 0:  # the worker: compile, then leave without running the parent's exit handlers or flushing its output
         try:
             env = make_environment(templates, compiled)
-            compile_each(env, template_names(env))
+            compile_each(env, template_names(env.loader))
         finally:
             os._exit(0)
     return Worker(pid, compiled)
@@ -70,8 +72,8 @@ def compile_each(env, names: Sequence[str]) -> None:
 def _ready(templates: Path, compiled: Path) -> bool:
     if environment_ready(templates, compiled):
         return True
-    try:  # a warm cache: about one file per template (a stale one is only compiled again by the build)
-        return sum(1 for _ in compiled.glob("*.cache")) >= sum(1 for _ in templates.rglob("*.*"))
+    try:  # a warm cache: a file per template (a stale one is only compiled again by the build)
+        return sum(1 for _ in compiled.glob("*.cache")) >= len(template_names(jinja2.FileSystemLoader(str(templates))))
     except OSError:
         return False
 

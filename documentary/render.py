@@ -312,16 +312,16 @@ def _environment(templates: Path, compiled: Path | None) -> Environment:
     return env
 
 
-def template_names(env: jinja2.Environment) -> list[str]:
+def template_names(loader: jinja2.BaseLoader) -> list[str]:
     """Every template of the folder, in name order (not the interface words in i18n/)."""
-    return env.list_templates(filter_func=lambda n: not n.startswith((".", FOLDER + "/")))
+    return [name for name in loader.list_templates() if not name.startswith((".", FOLDER + "/"))]
 
 
 def compile_templates(env: jinja2.Environment, templates: Path) -> list[ContentError]:
     """Load every template once so all syntax errors are reported together. Last to first: a worker of
     `precompile` may be compiling them first to last into the same bytecode cache."""
     errors = []
-    for name in reversed(template_names(env)):
+    for name in reversed(template_names(env.loader)):
         try:
             env.get_template(name)
         except UnicodeDecodeError as exc:

@@ -21,6 +21,8 @@ def templates(tmp_path, count: int = 6, broken: str = ""):
         (folder / f"t{number}.html").write_text("{% for i in range(3) %}<p>{{ i }} " + str(number) + "</p>{% endfor %}")
     if broken:
         (folder / "broken.html").write_text(broken)
+    (folder / "i18n").mkdir()
+    (folder / "i18n" / "en.yaml").write_text("nav.home: Home\n")  # the interface words: never compiled
     cache = tmp_path / "compiled"
     cache.mkdir()
     return folder, cache
@@ -46,7 +48,7 @@ def test_the_build_loads_what_the_worker_wrote_and_still_reports_a_broken_templa
 def test_no_worker_when_the_templates_are_compiled_already(tmp_path):
     folder, cache = templates(tmp_path)
     precompile.start(folder, cache).wait()
-    assert precompile.start(folder, cache).pid is None  # the cache folder holds them
+    assert precompile.start(folder, cache).pid is None  # the cache folder holds them (i18n/ is no template)
     assert precompile.start(folder, None).pid is None  # no cache folder to write to
 
 
