@@ -282,14 +282,14 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     try:
         prepared = prepare(options, progress, cache, images=images)
     except BaseException:
-        compiling.cancel()
+        compiling.stop()
         raise
     finally:
         cache.save()  # entries are keyed by their input, so even a failed build's are good next time
         images.save()
     env = make_environment(options.templates, compiled)
     compile_templates(env, options.templates)  # meets the worker halfway; the stages report what fails
-    compiling.wait()
+    compiling.stop()
     generator = fingerprint(prepared.md)
     digests = Digests(cache.digests())  # one per build: the books and the pages read many of the same values
     kept = Kept(record.read(folder, members_generator(generator), out, options.templates, record.MEMBERS), folder)

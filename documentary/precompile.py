@@ -28,21 +28,21 @@ class Worker:
     def __init__(self, pid: int | None = None, compiled: Path | None = None):
         self.pid, self.compiled = pid, compiled
 
-    def wait(self) -> None:
-        """Once the build has compiled its templates: the worker has little or nothing left to do."""
-        if self.pid is not None:
-            _reap(self.pid)
-            self.pid = None
-
-    def cancel(self) -> None:
-        """The build failed before its templates: stop the worker, and drop a file it was writing."""
-        if self.pid is not None:
-            with suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
-            self.wait()
-            with suppress(OSError):
-                for partial in self.compiled.glob("*.tmp"):
-                    partial.unlink(missing_ok=True)
+    def stop(self) -> None:
+        """The build has compiled every template itself (loading what the worker had written), or failed
+        before: what the worker has left is not needed. It is stopped rather than waited for, so a worker
+        stuck on a lock some other thread held when it was forked can never hold up the build; the file it
+        may have been writing is dropped (Jinja writes under a temporary name, then renames)."""
+        if self.pid is None:
+            return
+        with suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with suppress(ChildProcessError, OSError):
+            os.waitpid(self.pid, 0)
+        self.pid = None
+        with suppress(OSError):
+            for partial in self.compiled.glob("*.tmp"):
+                partial.unlink(missing_ok=True)
 
 
 def start(templates: Path, compiled: Path | None) -> Worker:
@@ -76,8 +76,3 @@ def _ready(templates: Path, compiled: Path) -> bool:
         return sum(1 for _ in compiled.glob("*.cache")) >= len(template_names(jinja2.FileSystemLoader(str(templates))))
     except OSError:
         return False
-
-
-def _reap(pid: int) -> None:
-    with suppress(ChildProcessError, OSError):
-        os.waitpid(pid, 0)
