@@ -10,6 +10,7 @@ Only what the latest build asked for is kept (`turn`).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from operator import is_
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -26,8 +27,11 @@ class IdentityMemo:
     def get(self, kind: str, objects: tuple, make: Callable[[], T], values: Hashable = ()) -> T:
         """`make()`, or what it gave when last asked with these very `objects` and equal `values`."""
         key = (kind, values, *map(id, objects))
-        hit = self.used.get(key) or self.found.get(key)
-        if hit is None or any(old is not new for old, new in zip(hit[0], objects, strict=True)):
+        hit = self.used.get(key)
+        if hit is not None:  # asked already in this build, which keeps the objects alive: the ids are theirs
+            return hit[1]
+        hit = self.found.get(key)
+        if hit is None or not all(map(is_, hit[0], objects)):  # (the same key: as many objects)
             hit = (objects, make())
         self.used[key] = hit
         return hit[1]
