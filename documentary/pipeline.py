@@ -277,19 +277,7 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     check_output_dir(out, protected, sources=(options.content, options.templates, options.static))
     folder = options.cache or cache_dir(out)
     cache, images = BodyCache.open(folder), ImageCache.open(folder / "img")
-    compiled = _compiled(folder)
-    compiling = precompile.start(options.templates, compiled)  # on the other core, while the content is read
-    try:
-        prepared = prepare(options, progress, cache, images=images)
-    except BaseException:
-        compiling.stop()
-        raise
-    finally:
-        cache.save()  # entries are keyed by their input, so even a failed build's are good next time
-        images.save()
-    env = make_environment(options.templates, compiled)
-    compile_templates(env, options.templates)  # meets the worker halfway; the stages report what fails
-    compiling.stop()
+    prepared, env = _prepare_and_compile(options, progress, cache, images, _compiled(folder))
     generator = fingerprint(prepared.md)
     digests = Digests(cache.digests())  # one per build: the books and the pages read many of the same values
     kept = Kept(record.read(folder, members_generator(generator), out, options.templates, record.MEMBERS), folder)
@@ -343,6 +331,25 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
         removed()
     progress("write", len(written) + len(files) + len(reused) + len(result.static_files), _since(started))
     return result
+
+
+def _prepare_and_compile(
+    options: Options, progress: Progress, cache: BodyCache, images: ImageCache, compiled: Path | None
+) -> tuple[Prepared, jinja2.Environment]:
+    """The content, ready to render, and the templates compiled: on the other core while the content is read
+    (documentary/precompile.py), the rest here, from the other end."""
+    compiling = precompile.start(options.templates, compiled)
+    try:
+        try:
+            prepared = prepare(options, progress, cache, images=images)
+        finally:
+            cache.save()  # entries are keyed by their input, so even a failed build's are good next time
+            images.save()
+        env = make_environment(options.templates, compiled)
+        compile_templates(env, options.templates)  # the stages report what fails
+    finally:
+        compiling.stop()
+    return prepared, env
 
 
 def _pictures(
