@@ -253,6 +253,7 @@ class Content:
     pages: tuple[TextDoc, ...]
     invalid_missions: frozenset[str] = frozenset()  # present but broken: references to them are not "unknown"
     republishers_doc: YamlDoc | None = None  # checked with the citations, by sourcecheck
+    site_doc: Located | None = None  # where site.yaml's fields stand (plainwords points at them)
 
 
 class CheckMemo:
@@ -309,6 +310,7 @@ def validate(raw: RawContent, memo: CheckMemo | None = None) -> tuple[Content, l
             pages=tuple(p for p in pages if p),
             invalid_missions=frozenset([s for s, _, m in missions if m is None] + list(raw.broken_missions)),
             republishers_doc=raw.republishers,
+            site_doc=raw.site.file if raw.site else None,
         ),
         errors,
     )

@@ -17,17 +17,20 @@ from .models import Content, MissionDoc, TextFile
 from .raw import Loc, Located
 
 REFERENCE = re.compile(r"\[\[[^\]\n]*\]\]|\[@[^\]\n]*\]")
-MESSAGE = "{what} {ref} in '{field}': titles, summaries and names are plain words, printed as written; write them out"
+MESSAGE = "{what} {ref} in '{field}': '{field}' is printed as written, not as Markdown; write the words out"
 FRONT_MATTER_LINE = 2  # a Markdown file's front matter starts after its opening '---'
 
 
 def check(content: Content, missions: frozenset[str] | None = None) -> list[ContentError]:
-    """Every reference in a plain field of the chapters, pages and missions.
+    """Every reference in a plain field of site.yaml, the chapters, pages and missions.
 
     `missions` (a translation): only those files, and only what they write themselves; a name a translation
     takes from its original is the original's problem, reported once."""
     original = missions is None
     found: list[ContentError] = []  # (named so: `problems` finds them in one field)
+    if content.site_doc is not None:  # the site's name and description: in every header, feed and preview
+        for name in ("title", "subtitle", "description"):
+            found += problems(content.site_doc, 1, (name,), getattr(content.site, name), original)
     for text in content.chapters + content.pages:
         found += _text_problems(text.file, text.meta.title, text.meta.summary)
     for mission in content.missions:

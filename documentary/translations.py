@@ -132,6 +132,7 @@ def _edition(content: Content, raw: RawContent, folder: RawTranslation, problems
         sources_doc=folder.sources.file if folder.sources else None,
         pages=pages,
         invalid_missions=content.invalid_missions,
+        site_doc=folder.site.file if folder.site else None,
     )
     return Translation(lang, merged, frozenset(translated))
 

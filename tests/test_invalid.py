@@ -44,7 +44,7 @@ REQUIRED = {
     "position-image-without-alt", "position-link-text", "position-link-text-description", "position-wrapped-reference",
     # headings may name a mission but not hold a fact; alt text holds no references; a root-relative image
     "heading-fact", "image-alt-reference", "image-root-relative-missing",
-    # titles, summaries, names and event titles are printed as written: a reference in one is an error there
+    # titles, summaries, names, event titles and the site's words are printed as written: a reference is an error
     "plain-words-reference",
 }  # fmt: skip
 
