@@ -27,7 +27,7 @@ def check(content: Content, missions: frozenset[str] | None = None) -> list[Cont
     `missions` (a translation): only those files, and only what they write themselves; a name a translation
     takes from its original is the original's problem, reported once."""
     original = missions is None
-    found: list[ContentError] = []  # (named so: `problems` finds them in one field)
+    found: list[ContentError] = []
     if content.site_doc is not None:  # the site's name and description: in every header, feed and preview
         for name in ("title", "subtitle", "description"):
             found += problems(content.site_doc, 1, (name,), getattr(content.site, name), original)
@@ -59,7 +59,7 @@ def problems(located: Located, first: int, loc: Loc, value: str, original: bool)
     taken from its original) a reference the file's own text does not hold is not this file's problem."""
     if "[" not in value:
         return []
-    problems = []
+    found = []
     start = located.where(loc)
     offset = _offset(located.text, start.line - first, start.col - 1)
     for match in REFERENCE.finditer(value):
@@ -71,8 +71,8 @@ def problems(located: Located, first: int, loc: Loc, value: str, original: bool)
         offset = max(offset, at + len(ref))
         what = "citation" if ref.startswith("[@") else "mission reference"
         field = ".".join(str(part) for part in loc)
-        problems.append(error(located.path, line, col, MESSAGE.format(what=what, ref=ref, field=field)))
-    return problems
+        found.append(error(located.path, line, col, MESSAGE.format(what=what, ref=ref, field=field)))
+    return found
 
 
 def _offset(text: str, line: int, col: int) -> int:

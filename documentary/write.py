@@ -87,7 +87,12 @@ def _remove(folder: Path) -> Callable[[], None]:
         except OSError:
             pass
         else:
-            return lambda: (process.wait(), shutil.rmtree(folder, ignore_errors=True))  # whatever rm left
+
+            def wait() -> None:
+                process.wait()
+                shutil.rmtree(folder, ignore_errors=True)  # whatever rm could not remove
+
+            return wait
     removal = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, name="old output")
     removal.start()
     return removal.join

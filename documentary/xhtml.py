@@ -169,7 +169,7 @@ def _rename(root, rewrite: Rewrite, held: frozenset[str]) -> None:
             continue
         if element.attrib:
             _fix_attributes(element, rewrite)
-        semantic = _semantic(element) if tag in _SEMANTIC_TAGS else None
+        semantic = _semantic(element)
         if semantic:
             element.set(op_type, semantic)
         if not tag.startswith("{"):
@@ -255,7 +255,7 @@ _SEMANTIC_TAGS = frozenset(("a", "li", "section"))  # (an element back in XHTML 
 
 def _semantic(element) -> str | None:
     """The epub:type that lets a reading system show a footnote as a pop-up (markdown-it's footnote classes)."""
-    if element.tag not in _SEMANTIC_TAGS:
+    if element.tag not in _SEMANTIC_TAGS:  # most elements: one set lookup
         return None
     holder = element.getparent() if element.tag == "a" else element  # a note reference: <sup class=footnote-ref><a>
     classes = (holder.get("class") or "").split() if holder is not None else []
