@@ -6,8 +6,8 @@ only ever found by the input that made it. Each entry also carries a digest of i
 stale, corrupt or unreadable entry is a miss, never an error: that body is parsed again. Templates are
 not part of the key because a compiled body does not depend on them; pages are always re-rendered.
 
-File layout: a signature line, one line of JSON {key: [offset, length, sha256]}, then the entries, each
-a line of JSON (references, headings, words, holes) followed by the body's HTML.
+File layout: one pack (documentary/pack.py) whose entries are each a line of JSON (references, headings,
+words, holes) followed by the body's HTML.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import markdown_it_pyrs
 import mdit_py_plugins
 from markdown_it import MarkdownIt
 
-from . import bodies
+from . import bodies, pack
 from .markdown import Doc
 from .memo import IdentityMemo
 from .parallel import map_slices, workers_for
@@ -80,7 +80,7 @@ class BodyCache:
 
     @classmethod
     def open(cls, folder: Path) -> BodyCache:
-        return cls(folder, *_read_pack(folder / PACK))
+        return cls(folder, *pack.read(folder / PACK, SIGNATURE))
 
     def get(self, key: str) -> Doc | None:
         blob = self.found.get(key)
@@ -124,39 +124,13 @@ class BodyCache:
         self.docs = {key: doc for key, doc in self.docs.items() if key in self.found}  # only what is still used
         if self.folder is not None and changed:
             with suppress(OSError):  # a cache that can't be written only makes the next build slower
-                self.sums = _write_pack(self.folder, self.found, self.sums)
+                self.sums = pack.write(self.folder / PACK, SIGNATURE, self.found, self.sums)
 
 
 def _key(generator: str, job: bodies.ParseJob) -> str:
     digest = hashlib.sha256(f"{generator}\0{job.first_line}\0".encode())
     digest.update((job.file_text or "").encode() + b"\0" + job.text.encode())
     return digest.hexdigest()
-
-
-def _read_pack(path: Path) -> tuple[dict[str, memoryview], dict[str, str]]:
-    """Every entry whose bytes match its digest (views into one read of the file, not copies), and those
-    digests; an unreadable or malformed file gives none."""
-    try:
-        data = path.read_bytes()
-        if not data.startswith(SIGNATURE):
-            return {}, {}
-        end = data.index(b"\n", len(SIGNATURE))
-        index = json.loads(data[len(SIGNATURE) : end])
-        blobs = memoryview(data)[end + 1 :]
-        found = {key: entry for key, spec in index.items() if (entry := _entry(blobs, spec)) is not None}
-        return found, {key: index[key][2] for key in found}
-    except (OSError, ValueError, TypeError, AttributeError):
-        return {}, {}
-
-
-def _entry(blobs: memoryview, spec: object) -> memoryview | None:
-    if not (isinstance(spec, list) and len(spec) == 3):
-        return None
-    offset, length, digest = spec
-    if not (isinstance(offset, int) and isinstance(length, int) and offset >= 0 and length >= 0):
-        return None
-    blob = blobs[offset : offset + length]
-    return blob if len(blob) == length and hashlib.sha256(blob).hexdigest() == digest else None
 
 
 def store(path: Path, data: bytes) -> None:
@@ -169,26 +143,6 @@ def store(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _write_pack(folder: Path, entries: dict[str, bytes | memoryview], sums: dict[str, str]) -> dict[str, str]:
-    """Write the pack; returns each entry's digest (those in `sums` are not computed again)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    index, offset = {}, 0
-    for key, blob in entries.items():
-        index[key] = [offset, len(blob), sums.get(key) or hashlib.sha256(blob).hexdigest()]
-        offset += len(blob)
-    header = SIGNATURE + json.dumps(index, separators=(",", ":")).encode() + b"\n"
-    fd, tmp = tempfile.mkstemp(prefix=".bodies-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(header)
-            out.writelines(entries.values())
-        os.replace(tmp, folder / PACK)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return {key: spec[2] for key, spec in index.items()}
 
 
 def compile_all(md: MarkdownIt, jobs: Sequence[bodies.ParseJob], cache: BodyCache | None, workers: int = 0) -> list:

@@ -110,15 +110,15 @@ def identifier(base_url: str, language: str) -> str:
 
 @dataclass(frozen=True)
 class Kept:
-    """What the last build recorded of the books' members ("<book>/<href>" -> sha256 and reads) and the cache
-    folder that keeps their bytes (record.kept); empty, every member is rendered."""
+    """What the last build recorded of the books' members ("<book>/<href>" -> sha256 and reads) and their
+    bytes as the cache keeps them, deflated, by sha256 (record.stored); empty, every member is rendered."""
 
     members: Mapping[str, record.Entry] = field(default_factory=dict)
-    folder: Path | None = None
+    stored: Mapping[str, bytes | memoryview] = field(default_factory=dict)
 
     def data(self, entry: record.Entry) -> tuple[bytes, bytes] | None:
         """A member's bytes and their deflated stream, if kept and whole."""
-        return record.kept(self.folder, entry.sha256, inflate) if self.folder is not None else None
+        return record.kept(self.stored, entry.sha256, inflate)
 
 
 @dataclass(frozen=True)

@@ -280,7 +280,8 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     prepared, env = _prepare_and_compile(options, progress, cache, images, _compiled(folder))
     generator = fingerprint(prepared.md)
     digests = Digests(cache.digests())  # one per build: the books and the pages read many of the same values
-    kept = Kept(record.read(folder, members_generator(generator), out, options.templates, record.MEMBERS), folder)
+    last = record.read(folder, members_generator(generator), out, options.templates, record.MEMBERS)
+    kept = Kept(last, record.stored(folder) if last else {})
     made = _books(prepared, options, progress, env, kept, digests)
     books = made.books
     started = time.perf_counter()

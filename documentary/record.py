@@ -11,7 +11,8 @@ File: `<out>.cache/pages.json`, {"signature", "generator", "out", "templates", "
 
 The books' members (each chapter's XHTML, the navigation, the package document: documentary/epub.py) are
 recorded the same way in `members.json`, by `<book>/<href>`; their bytes are not in the output folder, so
-they are kept in `<out>.cache/members/<sha256>`, and one whose file no longer has that digest is rendered.
+they are kept in one pack, `<out>.cache/members.pack`, by sha256, and one whose entry no longer has that
+digest is rendered.
 """
 
 from __future__ import annotations
@@ -19,22 +20,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tempfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
+from . import pack
+from .pack import Blob
 from .reads import Key, Reads
 
 SIGNATURE = "documentary page record 1"
 FILE = "pages.json"
 MEMBERS = "members.json"  # the books' members, in the same format
-KEPT = "members"  # the folder of their bytes, each file named by its sha256
-_SHA256 = re.compile(r"[0-9a-f]{64}")
+KEPT = "members.pack"  # their bytes, by sha256 (documentary/pack.py)
+KEPT_SIGNATURE = b"documentary kept members 1\n"
 
 
 @dataclass(frozen=True)
@@ -122,42 +125,35 @@ def unchanged_file(out: Path, output: str, expected: str) -> bool:
         return False
 
 
-def kept(folder: Path, expected: str, decode: Callable[[bytes], bytes] = bytes) -> tuple[bytes, bytes] | None:
-    """A member's bytes kept by an earlier build and its file as kept (`decode` turns one into the other:
+def stored(folder: Path) -> Mapping[str, memoryview]:
+    """The members an earlier build kept, by the sha256 of their bytes, as stored: one read of the pack, each
+    entry checked against the pack's own digest of it (a damaged entry is left out)."""
+    return MappingProxyType(pack.read(folder / KEPT, KEPT_SIGNATURE)[0])
+
+
+def kept(
+    store: Mapping[str, Blob], expected: str, decode: Callable[[bytes], bytes] = bytes
+) -> tuple[bytes, bytes] | None:
+    """A member's bytes kept by an earlier build and its entry as stored (`decode` turns one into the other:
     the books keep each member deflated, as the zip holds it), if the bytes still have the recorded digest.
-    A record's digest is only ever a file name here once it looks like one: a foreign record names no other
-    file; a file that does not decode is no member."""
-    if not isinstance(expected, str) or not _SHA256.fullmatch(expected):
+    An entry that does not decode is no member."""
+    blob = store.get(expected) if isinstance(expected, str) else None
+    if blob is None:
         return None
     try:
-        stored = (folder / KEPT / expected).read_bytes()
-        data = decode(stored)
-    except (OSError, ValueError, zlib.error):
+        data = decode(bytes(blob))
+    except (ValueError, zlib.error):
         return None
-    return (data, stored) if sha256(data) == expected else None
+    return (data, bytes(blob)) if sha256(data) == expected else None
 
 
-def keep(folder: Path, fresh: dict[str, bytes], wanted: set[str]) -> None:
-    """Keep the members just rendered (`fresh`: each one's file as kept, by the sha256 of its bytes) and drop
-    every kept file the new record does not name (`wanted`), so the folder holds one book's worth per
-    language; failing only makes the next build slower. Call before writing the record that names them:
-    a record never names bytes that were not kept."""
-    place = folder / KEPT
-    with suppress(OSError):
-        place.mkdir(parents=True, exist_ok=True)
-        for name in os.listdir(place):
-            if name not in wanted:
-                (place / name).unlink(missing_ok=True)
-        for sha, data in fresh.items():  # written even when the name is there: that file may be damaged
-            _replace(place, sha, data)
-
-
-def _replace(place: Path, name: str, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".member-", dir=place)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        os.replace(tmp, place / name)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def keep(folder: Path, fresh: Mapping[str, bytes], wanted: set[str]) -> None:
+    """Keep the members just rendered (`fresh`: each one's entry as stored, by the sha256 of its bytes) with
+    those kept before that the new record names (`wanted`), and nothing else, so the pack holds one book's
+    worth per language; failing only makes the next build slower. Call before writing the record that names
+    them: a record never names bytes that were not kept."""
+    before, sums = pack.read(folder / KEPT, KEPT_SIGNATURE)
+    old = {sha: before[sha] for sha in wanted if sha in before and sha not in fresh}
+    entries: dict[str, Blob] = {**old, **{sha: data for sha, data in fresh.items() if sha in wanted}}
+    with suppress(OSError):  # the old entries' digests were checked on reading; the fresh ones are hashed now
+        pack.write(folder / KEPT, KEPT_SIGNATURE, dict(sorted(entries.items())), {sha: sums[sha] for sha in old})

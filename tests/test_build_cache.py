@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from documentary import bodies
+from documentary import bodies, pack
+from documentary import record as rec
 from documentary.cache import PACK, cache_dir
 from documentary.pipeline import Options, build
 from tests.conftest import FIXTURE_SITE, ROOT
@@ -262,20 +263,24 @@ def test_a_corrupt_stale_or_foreign_member_record_or_kept_member_is_never_truste
     record = members_file(out)
     before, data = built_twice(synthetic, out, record)
     victim = "synthetic-benchmark.en.epub/chapter-02.xhtml"
-    kept = cache_dir(out) / "members" / data["pages"][victim][0]
+    sha, kept = data["pages"][victim][0], cache_dir(out) / rec.KEPT
     if damage in RECORD_DAMAGE:
         damage_record(damage, record, data, victim, before, tmp_path / "elsewhere")
-    elif damage == "kept bytes edited":  # the member's kept file no longer has its recorded digest
-        damaged = bytearray(kept.read_bytes())  # kept deflated: a flipped byte garbles the rest or the stream
-        damaged[len(damaged) // 2] ^= 0xFF
-        kept.write_bytes(bytes(damaged))
-    else:
-        kept.unlink()
+    elif damage == "kept bytes edited":  # the member's entry in the pack no longer has its recorded digest
+        header, index, blobs = kept.read_bytes().split(b"\n", 2)
+        offset, length, _ = json.loads(index)[sha]
+        damaged = bytearray(blobs)  # kept deflated: a flipped byte garbles the rest or the stream
+        damaged[offset + length // 2] ^= 0xFF
+        kept.write_bytes(b"\n".join((header, index, bytes(damaged))))
+    else:  # the pack lost that entry, the others are whole
+        stored = dict(rec.stored(cache_dir(out)))
+        del stored[sha]
+        pack.write(kept, rec.KEPT_SIGNATURE, stored, {})
     edit_chapter(synthetic)
     warm = build(options(synthetic), out, [])
     if damage in ("kept bytes edited", "kept bytes gone"):
-        assert "chapter-02.xhtml" in members(warm)  # rendered again, not taken from the damaged file
+        assert "chapter-02.xhtml" in members(warm)  # rendered again, not taken from the damaged entry
     assert books(out) == books_of_a_clean_build(synthetic, tmp_path / "clean", ROOT / "templates")
     if damage in ("kept bytes edited", "kept bytes gone"):
         held = zipfile.ZipFile(out / "synthetic-benchmark.en.epub").read("EPUB/chapter-02.xhtml")
-        assert zlib.decompress(kept.read_bytes(), -15) == held  # and kept whole again
+        assert zlib.decompress(rec.stored(cache_dir(out))[sha], -15) == held  # and kept whole again

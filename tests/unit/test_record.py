@@ -64,37 +64,63 @@ def test_only_an_unchanged_plain_file_inside_the_output_counts(tmp_path: Path):
     assert not record.unchanged_file(out, "missing.html", record.sha256(b"page"))
 
 
+def _damage(pack_file: Path, old: bytes, new: bytes) -> None:
+    """Change an entry's bytes in place, keeping the file's length (the index still points at it)."""
+    signature, index, blobs = pack_file.read_bytes().split(b"\n", 2)
+    assert blobs.count(old) == 1 and len(old) == len(new)
+    pack_file.write_bytes(b"\n".join((signature, index, blobs.replace(old, new))))
+
+
 def test_a_kept_member_is_read_back_only_with_its_digest(tmp_path: Path):
     folder, sha = tmp_path / "cache", record.sha256(b"member")
     record.keep(folder, {sha: b"member"}, {sha})
-    assert record.kept(folder, sha) == (b"member", b"member")
-    (folder / record.KEPT / sha).write_bytes(b"damaged")
-    assert record.kept(folder, sha) is None  # a damaged file is no member
-    assert record.kept(folder, record.sha256(b"never kept")) is None
-    (tmp_path / "secret").write_bytes(b"x")
-    assert record.kept(folder, "../../secret") is None  # a record names only files of the store
+    assert record.kept(record.stored(folder), sha) == (b"member", b"member")
+    assert record.kept(record.stored(folder), record.sha256(b"never kept")) is None
+    assert record.kept(record.stored(folder), ["not", "a", "digest"]) is None  # a foreign record's value
+    _damage(folder / record.KEPT, b"member", b"MEMBER")
+    assert record.kept(record.stored(folder), sha) is None  # a damaged entry is no member
+    assert record.stored(folder) == {}
 
 
-def test_keeping_drops_what_the_new_record_does_not_name_and_mends_a_damaged_file(tmp_path: Path):
+def test_a_kept_entry_whose_bytes_are_not_the_recorded_ones_is_no_member(tmp_path: Path):
+    """The pack's own digest matches, but the entry is not the member the record names."""
+    folder, sha = tmp_path / "cache", record.sha256(b"member")
+    record.keep(folder, {sha: b"something else"}, {sha})
+    assert record.kept(record.stored(folder), sha) is None
+
+
+def test_keeping_drops_what_the_new_record_does_not_name_and_mends_a_damaged_entry(tmp_path: Path):
     folder = tmp_path / "cache"
-    old, new = record.sha256(b"old"), record.sha256(b"new")
-    record.keep(folder, {old: b"old", new: b"new"}, {old, new})
-    (folder / record.KEPT / new).write_bytes(b"damaged")
-    record.keep(folder, {new: b"new"}, {new})
-    assert sorted(p.name for p in (folder / record.KEPT).iterdir()) == [new]
-    assert record.kept(folder, new) == (b"new", b"new")
+    old, new, gone = record.sha256(b"old"), record.sha256(b"new"), record.sha256(b"gone")
+    record.keep(folder, {old: b"old", new: b"new", gone: b"gone"}, {old, new, gone})
+    _damage(folder / record.KEPT, b"new", b"NEW")
+    record.keep(folder, {new: b"new"}, {old, new})  # `old` kept from before, `new` rendered again
+    assert sorted(record.stored(folder)) == sorted([old, new])
+    assert record.kept(record.stored(folder), new) == (b"new", b"new")
+    assert record.kept(record.stored(folder), old) == (b"old", b"old")
+    assert [p.name for p in folder.iterdir()] == [record.KEPT]  # one file, however many members
+
+
+def test_a_foreign_or_truncated_pack_keeps_nothing(tmp_path: Path):
+    folder, sha = tmp_path / "cache", record.sha256(b"member")
+    record.keep(folder, {sha: b"member"}, {sha})
+    data = (folder / record.KEPT).read_bytes()
+    (folder / record.KEPT).write_bytes(data[:-3])
+    assert record.stored(folder) == {}
+    (folder / record.KEPT).write_bytes(b"documentary body cache 1\n" + data.split(b"\n", 1)[1])
+    assert record.stored(folder) == {}
 
 
 def test_a_store_that_cannot_be_written_is_no_error(tmp_path: Path):
     folder = tmp_path / "cache"
     folder.write_text("a file where the folder would be")
-    record.keep(folder, {record.sha256(b"m"): b"m"}, set())
-    assert record.kept(folder, record.sha256(b"m")) is None
+    record.keep(folder, {record.sha256(b"m"): b"m"}, {record.sha256(b"m")})
+    assert record.kept(record.stored(folder), record.sha256(b"m")) is None
 
 
-def test_a_kept_file_that_does_not_decode_is_no_member(tmp_path: Path):
+def test_a_kept_entry_that_does_not_decode_is_no_member(tmp_path: Path):
     folder, sha = tmp_path / "cache", record.sha256(b"member")
     record.keep(folder, {sha: zlib.compress(b"member")}, {sha})
-    assert record.kept(folder, sha, zlib.decompress) == (b"member", zlib.compress(b"member"))
-    (folder / record.KEPT / sha).write_bytes(b"not a zlib stream")
-    assert record.kept(folder, sha, zlib.decompress) is None
+    assert record.kept(record.stored(folder), sha, zlib.decompress) == (b"member", zlib.compress(b"member"))
+    record.keep(folder, {sha: b"not a zlib stream"}, {sha})
+    assert record.kept(record.stored(folder), sha, zlib.decompress) is None
