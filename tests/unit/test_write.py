@@ -82,3 +82,23 @@ def test_the_previous_output_is_gone_once_the_build_has_waited_for_its_removal(t
         wait()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert (out / "p7" / "index.html").read_bytes() == b"x"
+
+
+def test_many_pages_are_written_by_threads_and_a_failure_in_one_leaves_the_old_output(tmp_path):
+    """Enough pages for the threaded writer; one of them cannot be written (its folder would be a file)."""
+    out = tmp_path / "out"
+    pages = {f"chapters/c{n:03d}/index.html": f"<p>{n}</p>".encode() for n in range(200)}
+    files = {f"img/cards/{n:03d}.png": tmp_path / f"card-{n:03d}" for n in range(100)}
+    for path in files.values():
+        path.write_bytes(path.name.encode())
+    write_site(pages, tmp_path, (), out, files=files)
+    written = tree(out)
+    assert {name: written[name] for name in pages} == pages
+    assert all(written[name] == path.name.encode() for name, path in files.items())
+    assert (out / "img/cards/000.png").stat().st_ino == files["img/cards/000.png"].stat().st_ino  # linked
+    before = tree(out)
+    broken = {**pages, "chapters/c150": b"a file where a page's folder must be"}
+    with pytest.raises(OSError):
+        write_site(broken, tmp_path, (), out, files=files)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
