@@ -149,6 +149,9 @@ def run(name: str, make, edits: int, pause: float, search: bool) -> None:
     print(
         f"  save -> page served with the edit: median {median:6.0f} ms   worst {worst:6.0f} ms   ({len(page_ms)} edits)"
     )
+    for kind in dict.fromkeys(target.kind for target in targets):  # where a slow edit comes from
+        times = [ms for number, ms in enumerate(page_ms) if targets[number % len(targets)].kind == kind]
+        print(f"    {kind}: median {statistics.median(times):6.0f} ms   each: {' '.join(f'{ms:.0f}' for ms in times)}")
     print(f"  server peak memory {peak:.0f} MB")
 
 
