@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from contextlib import suppress
 from functools import partial
@@ -131,18 +129,6 @@ def _key(generator: str, job: bodies.ParseJob) -> str:
     digest = hashlib.sha256(f"{generator}\0{job.first_line}\0".encode())
     digest.update((job.file_text or "").encode() + b"\0" + job.text.encode())
     return digest.hexdigest()
-
-
-def store(path: Path, data: bytes) -> None:
-    """Write a cache file whole or not at all: a crash never leaves half a file under its name."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def compile_all(md: MarkdownIt, jobs: Sequence[bodies.ParseJob], cache: BodyCache | None, workers: int = 0) -> list:

@@ -44,6 +44,7 @@ from .graph import MissionNode, Site, TextNode
 from .images import Picture, Variant
 from .markdown import slugify
 from .models import OUTCOMES, PROGRAMS, SiteConfig
+from .pack import Blob
 from .parallel import map_slices, workers_for
 from .reads import Digests, Log, Reads, Replay, SiteView
 from .render import Download, Edition, Job, Renderer, make_environment, updated_stamp
@@ -114,7 +115,7 @@ class Kept:
     bytes as the cache keeps them, deflated, by sha256 (record.stored); empty, every member is rendered."""
 
     members: Mapping[str, record.Entry] = field(default_factory=dict)
-    stored: Mapping[str, bytes | memoryview] = field(default_factory=dict)
+    stored: Mapping[str, Blob] = field(default_factory=dict)
 
     def data(self, entry: record.Entry) -> tuple[bytes, bytes] | None:
         """A member's bytes and their deflated stream, if kept and whole."""

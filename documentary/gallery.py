@@ -24,11 +24,11 @@ from types import MappingProxyType
 from urllib.parse import unquote
 
 from . import images
-from .cache import store
 from .errors import ContentError, Source, error, warning
 from .graph import Link, Site
 from .load import decode, display_path
 from .models import ImageCredit, validate_credit
+from .pack import store
 from .parallel import cores, map_slices
 from .yaml_marks import parse_yaml
 

@@ -22,11 +22,12 @@ import jinja2
 
 from . import cards
 from .assets import published_names
-from .cache import BodyCache, store
+from .cache import BodyCache
 from .errors import BuildFailed, error
 from .gallery import Gallery, ImageCache, encode_in_memory, produce
 from .graph import Site
 from .load import display_path
+from .pack import store
 from .pipeline import Memo, Options, Prepared, Progress, palette_of, prepare
 from .reads import Digests, Reads, Replay
 from .render import Job, Renderer, compile_templates, make_environment

@@ -6,6 +6,7 @@ on this project's CI machines a new file took about 0.2 ms in the kernel, and a 
 took longer to store than to render.
 
 Layout: a signature line, one line of JSON {key: [offset, length, sha256]}, then the blobs back to back.
+`store` is that whole-or-nothing write, for every file the cache and the records keep.
 """
 
 from __future__ import annotations
@@ -55,13 +56,18 @@ def write(path: Path, signature: bytes, entries: Mapping[str, Blob], sums: Mappi
         index[key] = [offset, len(blob), sums.get(key) or hashlib.sha256(blob).hexdigest()]
         offset += len(blob)
     header = signature + json.dumps(index, separators=(",", ":")).encode() + b"\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    store(path, header, *entries.values())
+    return {key: spec[2] for key, spec in index.items()}
+
+
+def store(path: Path, *chunks: Blob) -> None:
+    """Write a cache file whole or not at all (a temporary file beside it, then a rename): a crash never
+    leaves half a file under its name. The folder must exist."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(header)
-            out.writelines(entries.values())
+            out.writelines(chunks)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return {key: spec[2] for key, spec in index.items()}

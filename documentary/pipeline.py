@@ -325,7 +325,9 @@ def build(options: Options, out: Path, protected: list[Path], progress: Progress
     made_for = (str(out.resolve()), str(options.templates.resolve()))
     try:
         record.write(folder, record.Record(generator, *made_for, entries))
-        record.keep(folder, dict(made.fresh), {entry.sha256 for entry in made.members.values()})  # before their record
+        record.keep(
+            folder, made.fresh, {entry.sha256 for entry in made.members.values()}, kept.stored
+        )  # before their record
         members = record.Record(members_generator(generator), *made_for, dict(made.members))
         record.write(folder, members, record.MEMBERS)
     finally:

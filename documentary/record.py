@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import zlib
 from collections.abc import Callable, Mapping
 from contextlib import suppress
@@ -94,15 +92,8 @@ def write(folder: Path, record: Record, name: str = FILE) -> None:
         "pages": pages,
     }
     with suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".pages-", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:  # dumps: C encoder; dump streams in Python
-                file.write(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
-            os.replace(tmp, folder / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        folder.mkdir(parents=True, exist_ok=True)  # dumps: C encoder; dump streams in Python
+        pack.store(folder / name, json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
 
 
 def sha256(data: bytes) -> str:
@@ -140,20 +131,20 @@ def kept(
     blob = store.get(expected) if isinstance(expected, str) else None
     if blob is None:
         return None
+    kept_bytes = bytes(blob)
     try:
-        data = decode(bytes(blob))
+        data = decode(kept_bytes)
     except (ValueError, zlib.error):
         return None
-    return (data, bytes(blob)) if sha256(data) == expected else None
+    return (data, kept_bytes) if sha256(data) == expected else None
 
 
-def keep(folder: Path, fresh: Mapping[str, bytes], wanted: set[str]) -> None:
+def keep(folder: Path, fresh: Mapping[str, bytes], wanted: set[str], before: Mapping[str, Blob]) -> None:
     """Keep the members just rendered (`fresh`: each one's entry as stored, by the sha256 of its bytes) with
-    those kept before that the new record names (`wanted`), and nothing else, so the pack holds one book's
-    worth per language; failing only makes the next build slower. Call before writing the record that names
-    them: a record never names bytes that were not kept."""
-    before, sums = pack.read(folder / KEPT, KEPT_SIGNATURE)
-    old = {sha: before[sha] for sha in wanted if sha in before and sha not in fresh}
-    entries: dict[str, Blob] = {**old, **{sha: data for sha, data in fresh.items() if sha in wanted}}
-    with suppress(OSError):  # the old entries' digests were checked on reading; the fresh ones are hashed now
-        pack.write(folder / KEPT, KEPT_SIGNATURE, dict(sorted(entries.items())), {sha: sums[sha] for sha in old})
+    those kept `before` (`stored`, as this build read them) that the new record names (`wanted`), and
+    nothing else, so the pack holds one book's worth per language; failing only makes the next build
+    slower. Call before writing the record that names them: a record never names bytes that were not kept."""
+    entries = {sha: before[sha] for sha in wanted if sha in before}
+    entries |= {sha: fresh[sha] for sha in wanted & fresh.keys()}  # rendered now: these bytes, not the old
+    with suppress(OSError):
+        pack.write(folder / KEPT, KEPT_SIGNATURE, dict(sorted(entries.items())), {})

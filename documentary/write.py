@@ -143,7 +143,7 @@ def _link_or_copy(source: Path, target: Path) -> None:
 # Creating a file or a folder is time in the kernel, where Python lets go of the GIL, and a thousand pages
 # make two thousand of them (about 0.2 ms each on this project's CI machines): two threads on two cores
 # wrote 1,100 pages in 260 ms instead of 400; four did no better.
-THREADS = max(1, min(cores(), 2))
+THREADS = min(cores(), 2)
 MIN_THREADED = 64  # fewer files than this are written before a thread starts
 
 
@@ -151,8 +151,7 @@ def _each(items: Sequence[str], do: Callable[[str], None]) -> None:
     """`do` for every item, on THREADS threads when there are enough; the first exception is raised."""
     count = THREADS if len(items) >= MIN_THREADED else 1
     if count == 1:
-        for item in items:
-            do(item)
+        _all(do, items)
         return
     with ThreadPoolExecutor(count, thread_name_prefix="write") as pool:
         for future in [pool.submit(_all, do, items[i::count]) for i in range(count)]:

@@ -73,7 +73,7 @@ def _damage(pack_file: Path, old: bytes, new: bytes) -> None:
 
 def test_a_kept_member_is_read_back_only_with_its_digest(tmp_path: Path):
     folder, sha = tmp_path / "cache", record.sha256(b"member")
-    record.keep(folder, {sha: b"member"}, {sha})
+    record.keep(folder, {sha: b"member"}, {sha}, record.stored(folder))
     assert record.kept(record.stored(folder), sha) == (b"member", b"member")
     assert record.kept(record.stored(folder), record.sha256(b"never kept")) is None
     assert record.kept(record.stored(folder), ["not", "a", "digest"]) is None  # a foreign record's value
@@ -85,16 +85,16 @@ def test_a_kept_member_is_read_back_only_with_its_digest(tmp_path: Path):
 def test_a_kept_entry_whose_bytes_are_not_the_recorded_ones_is_no_member(tmp_path: Path):
     """The pack's own digest matches, but the entry is not the member the record names."""
     folder, sha = tmp_path / "cache", record.sha256(b"member")
-    record.keep(folder, {sha: b"something else"}, {sha})
+    record.keep(folder, {sha: b"something else"}, {sha}, record.stored(folder))
     assert record.kept(record.stored(folder), sha) is None
 
 
 def test_keeping_drops_what_the_new_record_does_not_name_and_mends_a_damaged_entry(tmp_path: Path):
     folder = tmp_path / "cache"
     old, new, gone = record.sha256(b"old"), record.sha256(b"new"), record.sha256(b"gone")
-    record.keep(folder, {old: b"old", new: b"new", gone: b"gone"}, {old, new, gone})
+    record.keep(folder, {old: b"old", new: b"new", gone: b"gone"}, {old, new, gone}, record.stored(folder))
     _damage(folder / record.KEPT, b"new", b"NEW")
-    record.keep(folder, {new: b"new"}, {old, new})  # `old` kept from before, `new` rendered again
+    record.keep(folder, {new: b"new"}, {old, new}, record.stored(folder))  # `old` kept, `new` rendered again
     assert sorted(record.stored(folder)) == sorted([old, new])
     assert record.kept(record.stored(folder), new) == (b"new", b"new")
     assert record.kept(record.stored(folder), old) == (b"old", b"old")
@@ -103,7 +103,7 @@ def test_keeping_drops_what_the_new_record_does_not_name_and_mends_a_damaged_ent
 
 def test_a_foreign_or_truncated_pack_keeps_nothing(tmp_path: Path):
     folder, sha = tmp_path / "cache", record.sha256(b"member")
-    record.keep(folder, {sha: b"member"}, {sha})
+    record.keep(folder, {sha: b"member"}, {sha}, record.stored(folder))
     data = (folder / record.KEPT).read_bytes()
     (folder / record.KEPT).write_bytes(data[:-3])
     assert record.stored(folder) == {}
@@ -114,13 +114,13 @@ def test_a_foreign_or_truncated_pack_keeps_nothing(tmp_path: Path):
 def test_a_store_that_cannot_be_written_is_no_error(tmp_path: Path):
     folder = tmp_path / "cache"
     folder.write_text("a file where the folder would be")
-    record.keep(folder, {record.sha256(b"m"): b"m"}, {record.sha256(b"m")})
+    record.keep(folder, {record.sha256(b"m"): b"m"}, {record.sha256(b"m")}, record.stored(folder))
     assert record.kept(record.stored(folder), record.sha256(b"m")) is None
 
 
 def test_a_kept_entry_that_does_not_decode_is_no_member(tmp_path: Path):
     folder, sha = tmp_path / "cache", record.sha256(b"member")
-    record.keep(folder, {sha: zlib.compress(b"member")}, {sha})
+    record.keep(folder, {sha: zlib.compress(b"member")}, {sha}, record.stored(folder))
     assert record.kept(record.stored(folder), sha, zlib.decompress) == (b"member", zlib.compress(b"member"))
-    record.keep(folder, {sha: b"not a zlib stream"}, {sha})
+    record.keep(folder, {sha: b"not a zlib stream"}, {sha}, record.stored(folder))
     assert record.kept(record.stored(folder), sha, zlib.decompress) is None
