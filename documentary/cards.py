@@ -18,8 +18,8 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont
 
+from .cache import store
 from .i18n import english
-from .pack import store
 from .parallel import cores, map_slices
 
 FONTS = Path(__file__).resolve().parent / "fonts"
